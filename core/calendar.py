@@ -1,0 +1,60 @@
+"""Working days in Asia/Dhaka: Friday and Saturday off, and the public holidays in `Holiday`.
+
+A deadline of N working days ends at the last moment of the Nth working day after the day
+something happened (in Dhaka), so a grievance filed at 23:50 on a Thursday and one filed at
+09:00 the same Thursday share a deadline.
+"""
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
+from core.models import Holiday
+
+DHAKA = ZoneInfo("Asia/Dhaka")
+_END_OF_DAY = time(23, 59, 59)
+
+
+def dhaka_date(moment: datetime) -> date:
+    return moment.astimezone(DHAKA).date()
+
+
+def _holidays_between(start: date, end: date) -> set[date]:
+    return set(
+        Holiday.objects.filter(date__gte=start, date__lte=end).values_list("date", flat=True)
+    )
+
+
+def is_working_day(day: date, holidays: set[date] | None = None) -> bool:
+    if day.weekday() in settings.WEEKEND_DAYS:
+        return False
+    if holidays is None:
+        holidays = _holidays_between(day, day)
+    return day not in holidays
+
+
+def add_working_days(moment: datetime, days: int) -> datetime:
+    """The end (23:59:59 Dhaka) of the `days`-th working day after `moment`'s Dhaka date."""
+    start = dhaka_date(moment)
+    # Weekends and holidays never take more than a few days out of any week; look far enough.
+    holidays = _holidays_between(start, start + timedelta(days=days * 3 + 30))
+    day, remaining = start, days
+    while remaining > 0:
+        day += timedelta(days=1)
+        if is_working_day(day, holidays):
+            remaining -= 1
+    return datetime.combine(day, _END_OF_DAY, tzinfo=DHAKA)
+
+
+def working_days_between(start: datetime, end: datetime) -> int:
+    """Working days after `start`'s Dhaka date, up to and including `end`'s."""
+    first, last = dhaka_date(start), dhaka_date(end)
+    if last <= first:
+        return 0
+    holidays = _holidays_between(first, last)
+    return sum(
+        1
+        for offset in range(1, (last - first).days + 1)
+        if is_working_day(first + timedelta(days=offset), holidays)
+    )

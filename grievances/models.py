@@ -1,0 +1,379 @@
+from datetime import datetime
+from typing import Self
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TimeStampedModel
+from offices.models import BilingualName
+
+
+class GrievanceStatus(models.TextChoices):
+    NEW = "new", _("New")  # arrived; nobody has looked at it yet (Facebook comments land here)
+    ACCEPTED = "accepted", _("Accepted")  # it is a grievance; the deadline clock runs
+    IN_PROGRESS = "in_progress", _("In progress")  # someone is working on it
+    RESOLVED = "resolved", _("Resolved")  # answer published; the citizen may confirm/reopen/appeal
+    CLOSED = "closed", _("Closed")  # final
+    NOT_GRIEVANCE = "not_grievance", _("Not a grievance")  # praise, question, spam, abuse
+    DUPLICATE = "duplicate", _("Duplicate")  # linked to the grievance it repeats
+
+
+OPEN_STATUSES = (
+    GrievanceStatus.NEW,
+    GrievanceStatus.ACCEPTED,
+    GrievanceStatus.IN_PROGRESS,
+)
+
+
+class GrievanceTier(models.IntegerChoices):
+    OFFICE = 1, _("Office (GRO)")
+    APPEAL = 2, _("Appeal")
+    CABINET = 3, _("Cabinet Division cell")
+
+
+class GrievanceOutcome(models.TextChoices):
+    SERVICE_PROVIDED = "service_provided", _("Service provided")
+    INFORMATION_PROVIDED = "information_provided", _("Information provided")
+    ACTION_TAKEN = "action_taken", _("Action taken")
+    ALLEGATION_PROVED = "allegation_proved", _("Allegation proved")
+    ALLEGATION_NOT_PROVED = "allegation_not_proved", _("Allegation not proved")
+    REFERRED = "referred", _("Referred to another office or body")  # must name where
+    OTHER = "other", _("Other")  # must say what
+
+
+class GrievanceChannel(models.TextChoices):
+    WEB = "web", _("Web form")
+    FACEBOOK_COMMENT = "facebook_comment", _("Facebook comment")
+    FACEBOOK_POST = "facebook_post", _("Facebook visitor post")
+    OFFICER_ENTRY = "officer_entry", _("Entered by an officer")  # phone, paper, 333, hearing
+    API = "api", _("API")
+    OPEN311 = "open311", _("Open311")
+
+
+class GrievancePriority(models.TextChoices):
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")
+
+
+class NotGrievanceReason(models.TextChoices):
+    PRAISE = "praise", _("Praise or thanks")
+    QUESTION_ANSWERED = "question_answered", _("A question, answered at once")
+    SPAM = "spam", _("Spam or advertising")
+    ABUSE = "abuse", _("Abuse")
+    OTHER = "other", _("Other")
+
+
+class Category(TimeStampedModel, BilingualName):
+    slug = models.SlugField(unique=True)
+    is_active = models.BooleanField(default=True)
+    sort_order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ["sort_order", "name_en"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+
+class GrievanceQuerySet(models.QuerySet["Grievance"]):
+    def open(self) -> Self:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def for_offices(self, office_ids: list[int]) -> Self:
+        return self.filter(office_id__in=office_ids)
+
+    def overdue(self, now: datetime | None = None) -> Self:
+        return self.open().filter(due_at__lt=now or timezone.now())
+
+
+class Grievance(TimeStampedModel):
+    tracking_code = models.CharField(_("tracking code"), max_length=24, unique=True)
+    # sha256 of the citizen's access key; the key itself is shown once and never stored.
+    access_key_hash = models.CharField(max_length=64, blank=True)
+
+    office = models.ForeignKey(
+        "offices.Office",
+        on_delete=models.PROTECT,
+        related_name="grievances",
+        verbose_name=_("office"),
+    )
+    district = models.ForeignKey(
+        "offices.District",
+        on_delete=models.PROTECT,
+        related_name="grievances",
+        verbose_name=_("district"),
+    )
+    upazila = models.ForeignKey(
+        "offices.Upazila",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="grievances",
+        verbose_name=_("upazila"),
+    )
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="grievances",
+        verbose_name=_("category"),
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=GrievanceChannel.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=GrievanceStatus.choices, default=GrievanceStatus.NEW
+    )
+    tier = models.PositiveSmallIntegerField(
+        _("tier"), choices=GrievanceTier.choices, default=GrievanceTier.OFFICE
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=30, choices=GrievanceOutcome.choices, blank=True
+    )
+    outcome_note = models.TextField(_("how it was resolved"), blank=True)
+    referred_to = models.CharField(_("referred to"), max_length=300, blank=True)
+    not_grievance_reason = models.CharField(
+        _("reason"), max_length=20, choices=NotGrievanceReason.choices, blank=True
+    )
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates"
+    )
+    priority = models.CharField(
+        _("priority"),
+        max_length=10,
+        choices=GrievancePriority.choices,
+        default=GrievancePriority.NORMAL,
+    )
+
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    description = models.TextField(_("description"))
+    # The language the citizen used, for the texts we send them.
+    language = models.CharField(max_length=5, default="bn")
+
+    citizen_name = models.CharField(_("name"), max_length=200, blank=True)
+    citizen_phone = models.CharField(_("mobile"), max_length=20, blank=True)
+    citizen_email = models.EmailField(_("e-mail"), blank=True)
+    is_anonymous = models.BooleanField(_("anonymous"), default=False)
+    show_name_publicly = models.BooleanField(_("show name publicly"), default=False)
+
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_grievances",
+        verbose_name=_("assigned to"),
+    )
+
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    first_response_due_at = models.DateTimeField(_("first response due"))
+    first_responded_at = models.DateTimeField(null=True, blank=True)
+    last_public_update_at = models.DateTimeField(null=True, blank=True)
+    last_activity_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # 0 = none; 1 = told the GRO; 2 = the head of office; 3 = the appeal officer's office.
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+
+    objects = GrievanceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("grievance")
+        verbose_name_plural = _("grievances")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=GrievanceStatus.values), name="grievance_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(tier__in=GrievanceTier.values), name="grievance_tier_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="") | Q(outcome__in=GrievanceOutcome.values),
+                name="grievance_outcome_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(channel__in=GrievanceChannel.values), name="grievance_channel_valid"
+            ),
+            # "Closed" is not "fixed", but nothing is resolved or closed without an outcome.
+            models.CheckConstraint(
+                condition=~Q(status__in=["resolved", "closed"]) | ~Q(outcome=""),
+                name="grievance_resolved_has_outcome",
+            ),
+            # "Not our responsibility" is never a closure: a referral names where it went.
+            models.CheckConstraint(
+                condition=~Q(outcome="referred") | ~Q(referred_to=""),
+                name="grievance_referred_has_target",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="duplicate", duplicate_of__isnull=False)
+                | (~Q(status="duplicate") & Q(duplicate_of__isnull=True)),
+                name="grievance_duplicate_has_original",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["office", "status", "due_at"], name="grievance_office_status_due"),
+            models.Index(fields=["status", "due_at"], name="grievance_status_due"),
+        ]
+
+    def __str__(self) -> str:
+        return self.tracking_code
+
+    def clean(self) -> None:
+        if self.outcome == GrievanceOutcome.REFERRED and not self.referred_to.strip():
+            raise ValidationError(
+                {"referred_to": _("Say which office or body the grievance was referred to.")}
+            )
+        if self.outcome == GrievanceOutcome.OTHER and not self.outcome_note.strip():
+            raise ValidationError({"outcome_note": _("Describe the outcome.")})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_at is not None and self.due_at < timezone.now()
+
+    @property
+    def public_name(self) -> str:
+        """The only form of the citizen's identity that may appear on a public page."""
+        if self.is_anonymous or not self.show_name_publicly:
+            return ""
+        return self.citizen_name
+
+
+class TrackingSequence(models.Model):
+    """Per office and month, the last number handed out; bumped with one upsert."""
+
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE)
+    period = models.CharField(max_length=4)  # YYMM, Dhaka time
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["office", "period"], name="tracking_sequence_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id}/{self.period}: {self.last_value}"
+
+
+class GrievanceEvent(models.Model):
+    """One row per thing that happened to a grievance: the timeline and the audit log."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Received")
+        STATUS_CHANGED = "status_changed", _("Status changed")
+        ASSIGNED = "assigned", _("Assigned")
+        TRANSFERRED = "transferred", _("Transferred")
+        CATEGORISED = "categorised", _("Category set")
+        PRIORITY_CHANGED = "priority_changed", _("Priority changed")
+        NOTE = "note", _("Internal note")
+        PUBLIC_REPLY = "public_reply", _("Public reply")
+        CITIZEN_INFO = "citizen_info", _("Citizen added information")
+        FEEDBACK = "feedback", _("Citizen feedback")
+        APPEALED = "appealed", _("Appealed")
+        ESCALATED = "escalated", _("Escalated")
+        REMINDER = "reminder", _("Reminder")
+        SOURCE_EDITED = "source_edited", _("Edited on Facebook")
+        SOURCE_REMOVED = "source_removed", _("Removed on Facebook")
+        SOURCE_HIDDEN = "source_hidden", _("Hidden on Facebook")
+        SOURCE_MESSAGE = "source_message", _("Citizen wrote again")
+
+    grievance = models.ForeignKey(Grievance, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    from_office = models.ForeignKey(
+        "offices.Office", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_office = models.ForeignKey(
+        "offices.Office", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    # Public events appear on the citizen's tracking page; the rest are internal.
+    is_public = models.BooleanField(default=False)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+
+    def __str__(self) -> str:
+        return f"{self.grievance_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ReplyState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class Reply(TimeStampedModel):
+    """A public reply: an outbox row first, delivered by a task (never inside a request)."""
+
+    grievance = models.ForeignKey(Grievance, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    body = models.TextField()
+    to_facebook = models.BooleanField(default=False)  # under the citizen's own comment
+    to_citizen = models.BooleanField(default=True)  # tracking page, and SMS/e-mail if given
+    state = models.CharField(max_length=10, choices=ReplyState.choices, default=ReplyState.QUEUED)
+    external_id = models.CharField(max_length=100, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    first_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reply")
+        verbose_name_plural = _("replies")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=ReplyState.values), name="reply_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="sent") | Q(sent_at__isnull=False), name="reply_sent_has_time"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grievance_id}: {self.body[:40]}"
+
+
+class Feedback(TimeStampedModel):
+    """The citizen's word on a resolved grievance."""
+
+    grievance = models.ForeignKey(Grievance, on_delete=models.CASCADE, related_name="feedback")
+    is_fixed = models.BooleanField(_("was it fixed?"))
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="feedback_rating_1_to_5",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grievance_id}: {'fixed' if self.is_fixed else 'not fixed'}"

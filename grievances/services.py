@@ -1,0 +1,494 @@
+"""Every write to a grievance. Each function locks the row, checks the rules, writes events."""
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from core.calendar import DHAKA, add_working_days, working_days_between
+from core.exceptions import ApplicationError
+from grievances.models import (
+    Category,
+    Grievance,
+    GrievanceChannel,
+    GrievanceEvent,
+    GrievanceOutcome,
+    GrievancePriority,
+    GrievanceStatus,
+    GrievanceTier,
+    NotGrievanceReason,
+)
+from grievances.tracking import format_tracking_code, hash_access_key, new_access_key
+from grievances.workflow import can_transition
+from offices.models import District, Office, OfficeMembership, Upazila
+from offices.selectors import office_role_for_user, office_user_may_manage
+
+Kind = GrievanceEvent.Kind
+S = GrievanceStatus
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _lock(grievance: Grievance) -> Grievance:
+    """Re-read under a row lock: two officers clicking at once must not both win."""
+    return Grievance.objects.select_for_update().get(pk=grievance.pk)
+
+
+def _ensure_may_act(actor: User | None, office: Office) -> None:
+    """Defence in depth behind the selectors: members of the office act; national staff never."""
+    if actor is None or actor.is_superuser:
+        return
+    if actor.is_national:
+        raise PermissionDenied(_("National viewers can read but not change grievances."))
+    if office_role_for_user(user=actor, office=office) is None:
+        raise PermissionDenied(_("You do not work in this grievance's office."))
+
+
+def _ensure_may_manage(actor: User | None, office: Office) -> None:
+    _ensure_may_act(actor, office)
+    if actor is not None and not office_user_may_manage(user=actor, office=office):
+        raise PermissionDenied(_("Only the office's GRO or head may do this."))
+
+
+def _event(grievance: Grievance, kind: str, actor: User | None, **fields: Any) -> GrievanceEvent:
+    return GrievanceEvent.objects.create(grievance=grievance, kind=kind, actor=actor, **fields)
+
+
+def _tier_deadline(tier: int, start: datetime) -> datetime:
+    return add_working_days(start, settings.GRIEVANCE_TIER_DEADLINE_DAYS[tier])
+
+
+def _next_tracking_code(office: Office, moment: datetime) -> str:
+    """One upsert per code: concurrent filings in one office queue on this row, never collide."""
+    period = moment.astimezone(DHAKA).strftime("%y%m")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO grievances_trackingsequence (office_id, period, last_value)
+            VALUES (%s, %s, 1)
+            ON CONFLICT (office_id, period)
+            DO UPDATE SET last_value = grievances_trackingsequence.last_value + 1
+            RETURNING last_value
+            """,
+            [office.pk, period],
+        )
+        (number,) = cursor.fetchone()
+    return format_tracking_code(office_code=office.code, period=period, number=number)
+
+
+# --- the one place a status changes -----------------------------------------------------------
+
+
+@transaction.atomic
+def grievance_change_status(
+    *,
+    grievance: Grievance,
+    to: str,
+    actor: User | None,
+    note: str = "",
+    is_public: bool = True,
+    updates: dict[str, Any] | None = None,
+    event_data: dict[str, Any] | None = None,
+) -> Grievance:
+    """Move `grievance` to `to` if the workflow allows it, with other fields in the same save."""
+    grievance = _lock(grievance)
+    from_status = grievance.status
+    if not can_transition(from_status, to):
+        raise ApplicationError(
+            _("A grievance cannot move from “%(from)s” to “%(to)s”.")
+            % {"from": S(from_status).label, "to": S(to).label},
+            extra={"from": from_status, "to": to},
+        )
+
+    now = timezone.now()
+    grievance.status = to
+    for field, value in (updates or {}).items():
+        setattr(grievance, field, value)
+    grievance.last_activity_at = now
+    grievance.full_clean()
+    grievance.save(
+        update_fields=["status", "last_activity_at", "updated_at", *(updates or {}).keys()]
+    )
+    _event(
+        grievance,
+        Kind.STATUS_CHANGED,
+        actor,
+        from_status=from_status,
+        to_status=to,
+        note=note,
+        is_public=is_public,
+        data=event_data or {},
+    )
+    return grievance
+
+
+# --- creation --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def grievance_create(
+    *,
+    office: Office,
+    channel: str,
+    description: str,
+    district: District | None = None,
+    upazila: Upazila | None = None,
+    category: Category | None = None,
+    subject: str = "",
+    citizen_name: str = "",
+    citizen_phone: str = "",
+    citizen_email: str = "",
+    is_anonymous: bool = False,
+    show_name_publicly: bool = False,
+    language: str = "bn",
+    received_at: datetime | None = None,
+    actor: User | None = None,
+) -> tuple[Grievance, str]:
+    """A new grievance in `new`, and the citizen's access key (returned once, stored hashed)."""
+    if actor is not None:
+        _ensure_may_act(actor, office)
+    if channel not in GrievanceChannel.values:
+        raise ApplicationError(_("Unknown channel."))
+    if not description.strip():
+        raise ApplicationError(_("Describe the grievance."))
+    district = district or office.district
+    if district is None:
+        raise ApplicationError(_("Say which district the grievance is about."))
+    if upazila is not None and upazila.district_id != district.pk:
+        raise ApplicationError(_("That upazila is not in the chosen district."))
+
+    received_at = received_at or timezone.now()
+    access_key = new_access_key()
+    grievance = Grievance(
+        tracking_code=_next_tracking_code(office, received_at),
+        access_key_hash=hash_access_key(access_key),
+        office=office,
+        district=district,
+        upazila=upazila,
+        category=category,
+        channel=channel,
+        subject=subject.strip()[:200],
+        description=description.strip(),
+        language=language,
+        # An anonymous citizen's name is not kept at all, so it can never leak.
+        citizen_name="" if is_anonymous else citizen_name.strip(),
+        citizen_phone=citizen_phone,
+        citizen_email=citizen_email,
+        is_anonymous=is_anonymous,
+        show_name_publicly=show_name_publicly and not is_anonymous,
+        received_at=received_at,
+        last_activity_at=received_at,
+        first_response_due_at=add_working_days(received_at, settings.GRIEVANCE_FIRST_RESPONSE_DAYS),
+    )
+    grievance.full_clean()
+    grievance.save()
+    _event(grievance, Kind.CREATED, actor, to_status=S.NEW, to_office=office, is_public=True)
+    return grievance, access_key
+
+
+# --- triage ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def grievance_accept(*, grievance: Grievance, actor: User | None, note: str = "") -> Grievance:
+    """It is a grievance: the tier's working-day clock starts now."""
+    _ensure_may_act(actor, grievance.office)
+    now = timezone.now()
+    return grievance_change_status(
+        grievance=grievance,
+        to=S.ACCEPTED,
+        actor=actor,
+        note=note,
+        updates={"accepted_at": now, "due_at": _tier_deadline(grievance.tier, now)},
+    )
+
+
+@transaction.atomic
+def grievance_mark_not_grievance(
+    *, grievance: Grievance, actor: User | None, reason: str, note: str = ""
+) -> Grievance:
+    _ensure_may_act(actor, grievance.office)
+    if reason not in NotGrievanceReason.values:
+        raise ApplicationError(_("Choose why this is not a grievance."))
+    if reason == NotGrievanceReason.OTHER and not note.strip():
+        raise ApplicationError(_("Say why this is not a grievance."))
+    return grievance_change_status(
+        grievance=grievance,
+        to=S.NOT_GRIEVANCE,
+        actor=actor,
+        note=note,
+        is_public=False,
+        updates={"not_grievance_reason": reason},
+    )
+
+
+@transaction.atomic
+def grievance_mark_duplicate(
+    *, grievance: Grievance, original: Grievance, actor: User | None, note: str = ""
+) -> Grievance:
+    _ensure_may_act(actor, grievance.office)
+    while original.duplicate_of_id is not None:  # always link to the first one
+        original = original.duplicate_of  # type: ignore[assignment]
+    if original.pk == grievance.pk:
+        raise ApplicationError(_("A grievance cannot duplicate itself."))
+    return grievance_change_status(
+        grievance=grievance,
+        to=S.DUPLICATE,
+        actor=actor,
+        note=note or original.tracking_code,
+        updates={"duplicate_of": original},
+    )
+
+
+@transaction.atomic
+def grievance_assign(*, grievance: Grievance, assignee: User, actor: User | None) -> Grievance:
+    """Give the grievance to `assignee`. Officers may take work; GROs and heads give it."""
+    grievance = _lock(grievance)
+    if actor is not None and actor.pk != assignee.pk:
+        _ensure_may_manage(actor, grievance.office)
+    else:
+        _ensure_may_act(actor, grievance.office)
+    if not OfficeMembership.objects.filter(user=assignee, office=grievance.office).exists():
+        raise ApplicationError(_("%(user)s does not work in this office.") % {"user": assignee})
+    if not grievance.is_open:
+        raise ApplicationError(_("Only an open grievance can be assigned."))
+
+    if grievance.status == S.NEW:
+        grievance = grievance_accept(grievance=grievance, actor=actor)
+    if grievance.status == S.ACCEPTED:
+        grievance = grievance_change_status(
+            grievance=grievance,
+            to=S.IN_PROGRESS,
+            actor=actor,
+            updates={"assigned_to": assignee},
+        )
+    else:
+        grievance.assigned_to = assignee
+        grievance.last_activity_at = timezone.now()
+        grievance.save(update_fields=["assigned_to", "last_activity_at", "updated_at"])
+    _event(grievance, Kind.ASSIGNED, actor, data={"assignee_id": assignee.pk}, note=str(assignee))
+    return grievance
+
+
+@transaction.atomic
+def grievance_transfer(
+    *, grievance: Grievance, to_office: Office, actor: User | None, reason: str
+) -> Grievance:
+    """Change the owner office. Status, tier and deadline stay; the event says what happened."""
+    grievance = _lock(grievance)
+    _ensure_may_manage(actor, grievance.office)
+    if not reason.strip():
+        raise ApplicationError(_("Say why the grievance is being transferred."))
+    if to_office.pk == grievance.office_id:
+        raise ApplicationError(_("The grievance is already with that office."))
+    if not to_office.is_active:
+        raise ApplicationError(_("That office is not active."))
+    if not grievance.is_open:
+        raise ApplicationError(_("Only an open grievance can be transferred."))
+
+    from_office = grievance.office
+    grievance.office = to_office
+    grievance.assigned_to = None  # the new office decides who works on it
+    grievance.escalation_level = 0
+    grievance.last_activity_at = timezone.now()
+    grievance.save(
+        update_fields=[
+            "office",
+            "assigned_to",
+            "escalation_level",
+            "last_activity_at",
+            "updated_at",
+        ]
+    )
+    _event(
+        grievance,
+        Kind.TRANSFERRED,
+        actor,
+        from_office=from_office,
+        to_office=to_office,
+        note=reason.strip(),
+        is_public=True,
+    )
+    return grievance
+
+
+@transaction.atomic
+def grievance_categorise(
+    *, grievance: Grievance, category: Category, actor: User | None
+) -> Grievance:
+    grievance = _lock(grievance)
+    _ensure_may_act(actor, grievance.office)
+    previous = grievance.category
+    grievance.category = category
+    grievance.last_activity_at = timezone.now()
+    grievance.save(update_fields=["category", "last_activity_at", "updated_at"])
+    _event(
+        grievance,
+        Kind.CATEGORISED,
+        actor,
+        note=category.name_en,
+        data={"from": previous.slug if previous else "", "to": category.slug},
+    )
+    return grievance
+
+
+@transaction.atomic
+def grievance_set_priority(*, grievance: Grievance, priority: str, actor: User | None) -> Grievance:
+    grievance = _lock(grievance)
+    _ensure_may_act(actor, grievance.office)
+    if priority not in GrievancePriority.values:
+        raise ApplicationError(_("Unknown priority."))
+    previous = grievance.priority
+    grievance.priority = priority
+    grievance.save(update_fields=["priority", "updated_at"])
+    _event(grievance, Kind.PRIORITY_CHANGED, actor, data={"from": previous, "to": priority})
+    return grievance
+
+
+@transaction.atomic
+def grievance_add_note(*, grievance: Grievance, actor: User, note: str) -> GrievanceEvent:
+    """An internal note: officers and auditors see it, the citizen does not."""
+    grievance = _lock(grievance)
+    _ensure_may_act(actor, grievance.office)
+    if not note.strip():
+        raise ApplicationError(_("Write the note."))
+    grievance.last_activity_at = timezone.now()
+    grievance.save(update_fields=["last_activity_at", "updated_at"])
+    return _event(grievance, Kind.NOTE, actor, note=note.strip())
+
+
+# --- resolution and after --------------------------------------------------------------------
+
+
+@transaction.atomic
+def grievance_resolve(
+    *,
+    grievance: Grievance,
+    actor: User | None,
+    outcome: str,
+    note: str,
+    referred_to: str = "",
+) -> Grievance:
+    """Publish the office's answer. An outcome is required; a referral names where it went."""
+    _ensure_may_act(actor, grievance.office)
+    if outcome not in GrievanceOutcome.values:
+        raise ApplicationError(_("Choose the outcome."))
+    if outcome == GrievanceOutcome.REFERRED and not referred_to.strip():
+        raise ApplicationError(
+            _("A referred grievance must name the office or body it was referred to."),
+            extra={"field": "referred_to"},
+        )
+    if not note.strip():
+        raise ApplicationError(_("Write the answer the citizen will see."))
+    now = timezone.now()
+    return grievance_change_status(
+        grievance=grievance,
+        to=S.RESOLVED,
+        actor=actor,
+        note=note.strip(),
+        updates={
+            "outcome": outcome,
+            "outcome_note": note.strip(),
+            "referred_to": referred_to.strip(),
+            "resolved_at": now,
+            "last_public_update_at": now,
+        },
+    )
+
+
+@transaction.atomic
+def grievance_close(*, grievance: Grievance, actor: User | None, note: str = "") -> Grievance:
+    """Final. Called when the citizen confirms the fix, or when their time to answer is up."""
+    _ensure_may_act(actor, grievance.office)
+    return grievance_change_status(
+        grievance=grievance,
+        to=S.CLOSED,
+        actor=actor,
+        note=note,
+        updates={"closed_at": timezone.now()},
+    )
+
+
+def _ensure_citizen_may_still_answer(grievance: Grievance) -> None:
+    if grievance.status != S.RESOLVED or grievance.resolved_at is None:
+        raise ApplicationError(_("Only a resolved grievance can be reopened or appealed."))
+    days = working_days_between(grievance.resolved_at, timezone.now())
+    if days > settings.GRIEVANCE_CITIZEN_RESPONSE_DAYS:
+        raise ApplicationError(
+            _("The time to reopen or appeal this grievance (%(days)s working days) has passed.")
+            % {"days": settings.GRIEVANCE_CITIZEN_RESPONSE_DAYS}
+        )
+
+
+def _cleared_resolution() -> dict[str, Any]:
+    return {"outcome": "", "outcome_note": "", "referred_to": "", "resolved_at": None}
+
+
+@transaction.atomic
+def grievance_reopen(*, grievance: Grievance, actor: User | None, note: str) -> Grievance:
+    """The citizen (actor None) or the office says it was not fixed: back to work, same tier."""
+    grievance = _lock(grievance)
+    _ensure_may_act(actor, grievance.office)
+    _ensure_citizen_may_still_answer(grievance)
+    previous = {"outcome": grievance.outcome, "outcome_note": grievance.outcome_note}
+    return grievance_change_status(
+        grievance=grievance,
+        to=S.IN_PROGRESS,
+        actor=actor,
+        note=note,
+        updates={
+            **_cleared_resolution(),
+            "due_at": _tier_deadline(grievance.tier, timezone.now()),
+            "escalation_level": 0,
+        },
+        event_data={"reopened": True, "previous": previous},
+    )
+
+
+@transaction.atomic
+def grievance_appeal(*, grievance: Grievance, actor: User | None, reason: str) -> Grievance:
+    """Tier 2: the appeal officer's office (the parent office) takes it, with a new deadline."""
+    grievance = _lock(grievance)
+    _ensure_may_act(actor, grievance.office)
+    _ensure_citizen_may_still_answer(grievance)
+    if grievance.tier != GrievanceTier.OFFICE:
+        raise ApplicationError(_("This grievance has already been appealed."))
+    parent = grievance.office.parent
+    if parent is None:
+        raise ApplicationError(_("This office has no appeal office."))
+    if not reason.strip():
+        raise ApplicationError(_("Say why you are appealing."))
+
+    from_office = grievance.office
+    now = timezone.now()
+    grievance = grievance_change_status(
+        grievance=grievance,
+        to=S.IN_PROGRESS,
+        actor=actor,
+        note=reason.strip(),
+        updates={
+            **_cleared_resolution(),
+            "tier": GrievanceTier.APPEAL,
+            "office": parent,
+            "assigned_to": None,
+            "due_at": _tier_deadline(GrievanceTier.APPEAL, now),
+            "escalation_level": 0,
+        },
+    )
+    _event(
+        grievance,
+        Kind.APPEALED,
+        actor,
+        from_office=from_office,
+        to_office=parent,
+        note=reason.strip(),
+        is_public=True,
+        data={"tier": GrievanceTier.APPEAL},
+    )
+    return grievance
