@@ -1,7 +1,8 @@
-# Everyday commands. The logic lives in scripts/; see README.md.
-#   make run                     the portal with demo data on http://127.0.0.1:8000/
-#   make test [PYTEST_ARGS=...]  the test suite (embedded PostgreSQL/Redis unless
-#                                DATABASE_URL / REDIS_URL are set)
+# Everyday commands; the logic lives in scripts/. Needs only Python 3.11+ and make.
+#   make run [RUN_ARGS="web worker"]  the portal with demo data on http://127.0.0.1:8000/
+#   make test [PYTEST_ARGS="-k x"]    the test suite, exit code = pytest's
+# Both start embedded PostgreSQL and Redis (data in .data/) unless DATABASE_URL / REDIS_URL
+# are set; see scripts/devservices.py for ports and the other variables.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -42,5 +43,6 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): requirements.txt requirements-dev.txt | $(PY)
-	$(PY) -m pip install --disable-pip-version-check -r requirements-dev.txt
+	@echo "==> installing requirements-dev.txt into $(VENV) (first time: a few minutes)"
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@

@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,7 +48,10 @@ def service_env(*, redis_db: int = 0) -> ServiceEnv:
             name for name, needed in (("PostgreSQL", need_pg), ("Redis", need_redis)) if needed
         )
         print(f"==> starting embedded {what} (data in {config.data_dir})", flush=True)
+        began = time.monotonic()
         started = devservices.start(config, postgres=need_pg, redis=need_redis)
+        verb = "started" if started.names else "already running"
+        print(f"==> {what} {verb} ({time.monotonic() - began:.1f}s)", flush=True)
     if need_pg:
         env["DATABASE_URL"] = config.database_url()
     if need_redis:

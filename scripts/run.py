@@ -19,7 +19,8 @@ changes; restart `make run` instead (data persists in `.data/`).
 Environment (all optional): DATABASE_URL, REDIS_URL, DJANGO_SETTINGS_MODULE (default
 config.settings.local), FACEBOOK_APP_SECRET and FACEBOOK_WEBHOOK_VERIFY_TOKEN (default: random
 for this run, shared by Django and the fake server), SHUNANI_WEB_PORT (8000),
-SHUNANI_GRAPH_PORT (8088), SHUNANI_LIVE_RATE (fake server's --live-rate, 1), and those of
+SHUNANI_GRAPH_PORT (8088), SHUNANI_LIVE_RATE (seconds between
+the fake server's live citizen comments, 20), and those of
 scripts/devservices.py.
 """
 
@@ -46,7 +47,7 @@ def _django_env(env: dict[str, str]) -> dict[str, str]:
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     env.setdefault("SHUNANI_WEB_PORT", "8000")
     env.setdefault("SHUNANI_GRAPH_PORT", "8088")
-    env.setdefault("SHUNANI_LIVE_RATE", "1")
+    env.setdefault("SHUNANI_LIVE_RATE", "20")
     env.setdefault("FACEBOOK_GRAPH_URL", f"http://127.0.0.1:{env['SHUNANI_GRAPH_PORT']}/")
     # One run, one secret: Django checks the fake server's webhook signatures with it.
     env.setdefault("FACEBOOK_APP_SECRET", secrets.token_hex(16))
@@ -91,7 +92,7 @@ def _banner(env: dict[str, str], logins: str) -> str:
             f"  Admin               {web}/admin/",
             f"  API docs            {web}/api/docs/",
             f"  Health              {web}/healthz",
-            f"  Fake Graph API      {graph}/   (control: {graph}/__fake/)",
+            f"  Fake Graph API      {graph}/   (its whole store: {graph}/__fake/dump)",
             "",
             "From seed_demo:",
             logins.rstrip(),
