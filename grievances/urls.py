@@ -1,9 +1,11 @@
+"""Grievance pages. Citizens' and officers' routes live beside their views; one namespace."""
+
 from django.urls import path
 
-from grievances import views
+from grievances.views import public
 
 app_name = "grievances"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", public.home, name="home"),
 ]

@@ -1,17 +1,10 @@
-import json
-from pathlib import Path
-
 from django.db import migrations
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "holidays.json"
+from core.seeding import seed_holidays
 
 
 def seed(apps, schema_editor):
-    Holiday = apps.get_model("core", "Holiday")
-    for row in json.loads(DATA.read_text(encoding="utf-8"))["holidays"]:
-        Holiday.objects.get_or_create(
-            date=row["date"], defaults={"name_en": row["name_en"], "name_bn": row["name_bn"]}
-        )
+    seed_holidays(apps)
 
 
 class Migration(migrations.Migration):

@@ -1,18 +1,10 @@
-import json
-from pathlib import Path
-
 from django.db import migrations
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "categories.json"
+from grievances.seeding import seed_categories
 
 
 def seed(apps, schema_editor):
-    Category = apps.get_model("grievances", "Category")
-    for order, row in enumerate(json.loads(DATA.read_text(encoding="utf-8")), start=1):
-        Category.objects.get_or_create(
-            slug=row["slug"],
-            defaults={"name_en": row["name_en"], "name_bn": row["name_bn"], "sort_order": order * 10},
-        )
+    seed_categories(apps)
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,85 @@
+import pytest
+from django.apps import apps as django_apps
+from django.core.cache import cache
+from django.core.management import call_command
+
+from core.models import Holiday
+from core.seeding import seed_holidays
+from grievances.models import Category
+from grievances.seeding import seed_categories
+from offices.models import Office, OfficeRole
+from offices.seeding import seed_geography
+from tests.offices.factories import OfficeMembershipFactory, UserFactory, district_office
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The Bangla UI needs compiled catalogues; compile them in pure Python like `make run` does.
+    import django
+
+    django.setup()
+    call_command("compile_translations", verbosity=0)
+
+
+def _ensure_reference_data() -> None:
+    """Offices, holidays and categories come from data migrations. A transactional test's flush
+    (and a reused test database after one) empties them, so put them back when missing."""
+    if not Office.objects.exists():
+        seed_geography(django_apps)
+    if not Holiday.objects.exists():
+        seed_holidays(django_apps)
+    if not Category.objects.exists():
+        seed_categories(django_apps)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        _ensure_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request: pytest.FixtureRequest) -> None:
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        _ensure_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    """Rate-limit counters live in the real Redis: start every test from zero."""
+    cache.clear()
+
+
+@pytest.fixture
+def office(db):
+    return district_office("DHA")
+
+
+@pytest.fixture
+def other_office(db):
+    return district_office("CTG")
+
+
+@pytest.fixture
+def officer(office):
+    """A user who works in `office`."""
+    return OfficeMembershipFactory(office=office, role=OfficeRole.OFFICER).user
+
+
+@pytest.fixture
+def gro(office):
+    return OfficeMembershipFactory(office=office, role=OfficeRole.GRO).user
+
+
+@pytest.fixture
+def other_officer(other_office):
+    return OfficeMembershipFactory(office=other_office, role=OfficeRole.OFFICER).user
+
+
+@pytest.fixture
+def national_user(db):
+    return UserFactory(is_national=True)
