@@ -2,10 +2,13 @@ from datetime import datetime
 from typing import Self
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
+from django.db.models.functions import Coalesce, Concat, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +56,15 @@ class GrievanceChannel(models.TextChoices):
     OFFICER_ENTRY = "officer_entry", _("Entered by an officer")  # phone, paper, 333, hearing
     API = "api", _("API")
     OPEN311 = "open311", _("Open311")
+
+
+class IntakeVia(models.TextChoices):
+    """How a complaint recorded by an officer (`officer_entry`) reached the office."""
+
+    PHONE = "phone", _("Phone")
+    PAPER = "paper", _("Paper or letter")
+    CALL_CENTRE = "call_centre_333", _("333 call centre")
+    HEARING = "hearing", _("Public hearing")
 
 
 class GrievancePriority(models.TextChoices):
@@ -181,6 +193,55 @@ class Grievance(TimeStampedModel):
     closed_at = models.DateTimeField(null=True, blank=True)
     # 0 = none; 1 = told the GRO; 2 = the head of office; 3 = the appeal officer's office.
     escalation_level = models.PositiveSmallIntegerField(default=0)
+    intake_via = models.CharField(
+        _("received by"), max_length=20, choices=IntakeVia.choices, blank=True
+    )
+
+    # Maintained by PostgreSQL for the officers' inbox (grievances/inbox.py): never written.
+    # Keyset sort keys must not be NULL; a new grievance's deadline is its first-response one.
+    sort_due_at = models.GeneratedField(
+        expression=Coalesce("due_at", "first_response_due_at"),
+        output_field=models.DateTimeField(),
+        db_persist=True,
+    )
+    priority_rank = models.GeneratedField(  # 0 = urgent first
+        expression=Case(
+            When(priority="urgent", then=Value(0)),
+            When(priority="high", then=Value(1)),
+            When(priority="normal", then=Value(2)),
+            default=Value(3),
+        ),
+        output_field=models.SmallIntegerField(),
+        db_persist=True,
+    )
+    channel_rank = models.GeneratedField(  # 0 = Facebook: public and waiting in plain sight
+        expression=Case(
+            When(channel__in=["facebook_comment", "facebook_post"], then=Value(0)),
+            default=Value(1),
+        ),
+        output_field=models.SmallIntegerField(),
+        db_persist=True,
+    )
+    # Bangla and English: `simple` full-text words plus trigram substrings (GIN indexes below).
+    search_vector = models.GeneratedField(
+        expression=SearchVector("tracking_code", "subject", "description", config="simple"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    search_text = models.GeneratedField(
+        expression=Upper(
+            Concat(
+                "tracking_code",
+                Value(" "),
+                "subject",
+                Value(" "),
+                "description",
+                output_field=models.TextField(),
+            )
+        ),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
 
     objects = GrievanceQuerySet.as_manager()
 
@@ -220,6 +281,55 @@ class Grievance(TimeStampedModel):
         indexes = [
             models.Index(fields=["office", "status", "due_at"], name="grievance_office_status_due"),
             models.Index(fields=["status", "due_at"], name="grievance_status_due"),
+            # The officers' inbox: office first, then each keyset (sort key, id), for the
+            # status-scoped tabs, the open tabs and "all" (grievances/inbox.py).
+            models.Index(
+                fields=["office", "status", "channel_rank", "received_at", "id"],
+                name="grievance_inbox_new",
+            ),
+            models.Index(
+                fields=["office", "status", "sort_due_at", "id"], name="grievance_inbox_st_due"
+            ),
+            models.Index(
+                fields=["office", "status", "last_activity_at", "id"],
+                name="grievance_inbox_st_act",
+            ),
+            models.Index(
+                fields=["office", "status", "priority_rank", "sort_due_at", "id"],
+                name="grievance_inbox_st_prio",
+            ),
+            models.Index(
+                fields=["office", "sort_due_at", "id"],
+                condition=Q(status__in=["new", "accepted", "in_progress"]),
+                name="grievance_inbox_open_due",
+            ),
+            models.Index(
+                fields=["office", "last_activity_at", "id"],
+                condition=Q(status__in=["new", "accepted", "in_progress"]),
+                name="grievance_inbox_open_act",
+            ),
+            models.Index(
+                fields=["office", "priority_rank", "sort_due_at", "id"],
+                condition=Q(status__in=["new", "accepted", "in_progress"]),
+                name="grievance_inbox_open_prio",
+            ),
+            models.Index(
+                fields=["assigned_to", "sort_due_at", "id"],
+                condition=Q(status__in=["new", "accepted", "in_progress"]),
+                name="grievance_inbox_mine_due",
+            ),
+            models.Index(fields=["office", "sort_due_at", "id"], name="grievance_inbox_all_due"),
+            models.Index(
+                fields=["office", "last_activity_at", "id"], name="grievance_inbox_all_act"
+            ),
+            models.Index(
+                fields=["office", "priority_rank", "sort_due_at", "id"],
+                name="grievance_inbox_all_prio",
+            ),
+            GinIndex(fields=["search_vector"], name="grievance_search_fts"),
+            GinIndex(
+                fields=["search_text"], opclasses=["gin_trgm_ops"], name="grievance_search_trgm"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -377,3 +487,53 @@ class Feedback(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.grievance_id}: {'fixed' if self.is_fixed else 'not fixed'}"
+
+
+class StaffNotificationKind(models.TextChoices):
+    DUE_SOON = "due_soon", _("Due soon")
+    ESCALATED = "escalated", _("Overdue, escalated")
+    IGNORED_POST = "ignored_post", _("Facebook post not answered")
+    INTERIM_UPDATE = "interim_update", _("Interim update needed")
+    ASSIGNED = "assigned", _("Assigned to you")
+
+
+class StaffNotification(models.Model):
+    """An in-app note to one member of staff (the inbox badge); also sent by e-mail."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_notifications"
+    )
+    grievance = models.ForeignKey(
+        Grievance, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=StaffNotificationKind.choices)
+    data = models.JSONField(default=dict, blank=True)
+    # One row per person and reason: what makes a rerun of the deadline sweep harmless.
+    dedupe_key = models.CharField(max_length=120)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("staff notification")
+        verbose_name_plural = _("staff notifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "dedupe_key"], name="staff_notification_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=StaffNotificationKind.values),
+                name="staff_notification_kind_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["user", "created_at"],
+                condition=Q(read_at__isnull=True),
+                name="staff_notification_unread",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} {self.grievance_id}"
+
