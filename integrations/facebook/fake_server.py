@@ -955,7 +955,7 @@ class _Exchange:
         if chunk:
             first, last = chunk[0], chunk[-1]
             paging: dict[str, str] = {}
-            base = {k: v for k, v in self.params.items() if k not in _PAGING_PARAMS}
+            base = {k: v for k, v in self.params.items() if k not in _TIME_PAGING_PARAMS}
             paging["previous"] = self._link(
                 {
                     **base,
@@ -970,7 +970,7 @@ class _Exchange:
                     {
                         **base,
                         "until": str(int(last.created_time.timestamp()) - 1),
-                        "since": "",
+                        "since": self.params.get("since", ""),  # keep the lower bound
                         "__paging_token": "enc_" + encode_cursor(last.id, start + len(chunk) - 1),
                         "__previous": "",
                     }
@@ -1194,9 +1194,8 @@ _PAGING_PARAMS = {
     "pretty",
     "__paging_token",
     "__previous",
-    "since",
-    "until",
 }
+_TIME_PAGING_PARAMS = _PAGING_PARAMS | {"since", "until"}
 
 
 def _first_page(state: FakeGraphState) -> str:
