@@ -178,7 +178,10 @@ def _pid_alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
+        pass
+    stat = Path(f"/proc/{pid}/stat")  # Linux: a killed server can linger as a zombie
+    with contextlib.suppress(OSError):
+        return stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
     return True
 
 
@@ -214,8 +217,8 @@ def _pg_running(config: Config) -> bool:
         pid, port = int(lines[0]), int(lines[3])
     except (OSError, ValueError, IndexError):
         return False
-    if not _pid_alive(pid):
-        return False
+    if not _pid_alive(pid) or not _port_open(port):
+        return False  # stale postmaster.pid (e.g. after kill -9): pg_ctl start copes with it
     if port != config.pg_port:
         raise ServiceError(
             f"PostgreSQL in {config.pgdata} is already running on port {port}, "
@@ -270,7 +273,23 @@ def _pg_init(config: Config) -> None:
     config.pg_password_file.chmod(0o600)
 
 
+def _wait_until_gone(pid: int, timeout: float = 15.0) -> None:
+    """After a crash, wait until the old server's pid is reaped: PostgreSQL refuses to start
+    while the pid in a stale postmaster.pid exists, even as a zombie."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        except PermissionError:
+            pass
+        time.sleep(0.1)
+
+
 def _pg_start(config: Config) -> None:
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        _wait_until_gone(int((config.pgdata / "postmaster.pid").read_text().split()[0]))
     config.pg_log.touch(mode=0o600)
     _give_to_service_user(config, config.pg_log)
     options = " ".join(
@@ -352,7 +371,11 @@ def _pg_wait_and_create_db(config: Config) -> None:
 
 
 def _pg_stop(config: Config) -> None:
-    if not (config.pgdata / "postmaster.pid").exists():
+    try:
+        pid = int((config.pgdata / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return
+    if not _pid_alive(pid):
         return
     _run(
         config,
