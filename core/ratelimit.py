@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCacheClient
 
 _INCR_WITH_EXPIRY = """
 local count = redis.call('INCR', KEYS[1])
@@ -67,7 +68,6 @@ def _incr(key: str, window: int) -> tuple[int, int]:
 def _redis_client(key: str):  # type: ignore[no-untyped-def]
     """The raw redis-py client behind Django's RedisCache, or None for other backends."""
     backend = getattr(cache, "_cache", None)
-    get_client = getattr(backend, "get_client", None)
-    if get_client is None or "redis" not in type(cache).__module__:
+    if not isinstance(backend, RedisCacheClient):
         return None
-    return get_client(key, write=True)
+    return backend.get_client(key, write=True)

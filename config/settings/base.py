@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "accounts",
     "offices",
     "grievances",
+    "integrations.notifications",
+    "integrations.facebook",
     "demo",
 ]
 
@@ -131,6 +133,10 @@ GRIEVANCE_FIRST_RESPONSE_DAYS = env.int("GRIEVANCE_FIRST_RESPONSE_DAYS", default
 GRIEVANCE_INTERIM_UPDATE_DAYS = env.int("GRIEVANCE_INTERIM_UPDATE_DAYS", default=10)
 GRIEVANCE_CITIZEN_RESPONSE_DAYS = env.int("GRIEVANCE_CITIZEN_RESPONSE_DAYS", default=10)
 GRIEVANCE_DUE_SOON_DAYS = env.int("GRIEVANCE_DUE_SOON_DAYS", default=2)
+# Overdue escalation climbs one step (GRO → head → appeal office) per this many working days.
+GRIEVANCE_ESCALATION_STEP_DAYS = env.int("GRIEVANCE_ESCALATION_STEP_DAYS", default=5)
+# Delivers replies under Facebook comments; looked up by name so grievances never imports it.
+GRIEVANCE_REPLY_DELIVERY = "integrations.facebook.services.reply_deliver"
 WEEKEND_DAYS = (4, 5)  # Python weekday(): Friday, Saturday
 
 # --- Tokens at rest: MultiFernet; the first key encrypts, every key decrypts (rotation) ------
@@ -166,6 +172,11 @@ CELERY_TIMEZONE = TIME_ZONE
 # Longer than any task or countdown, so Redis does not redeliver work that is still running.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE["grievance-deadlines"] = {
+    # Reminders, escalations, ignored Facebook posts, interim updates, auto-close (DESIGN §5.4).
+    "task": "grievances.tasks.grievance_deadline_sweep_task",
+    "schedule": 60 * 60,  # hourly; every step is idempotent, so reruns add nothing
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

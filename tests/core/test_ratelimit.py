@@ -1,0 +1,108 @@
+from concurrent.futures import ThreadPoolExecutor
+from threading import Barrier
+
+import pytest
+from django.core.cache import cache
+from django.test import RequestFactory
+
+from core.client_ip import client_ip, client_key
+from core.ratelimit import ratelimit_hit
+
+
+def test_fifty_parallel_hits_against_a_limit_of_ten_admit_exactly_ten():
+    barrier = Barrier(50)
+
+    def hit(_: int) -> bool:
+        barrier.wait()  # all 50 threads reach Redis together
+        return ratelimit_hit(scope="test", client="10.0.0.1", limit=10, window=60).allowed
+
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        results = list(pool.map(hit, range(50)))
+
+    assert results.count(True) == 10
+    assert results.count(False) == 40
+
+
+def test_the_counter_always_expires():
+    ratelimit_hit(scope="test", client="10.0.0.2", limit=5, window=120)
+
+    client = cache._cache.get_client(write=True)
+    ttl = client.ttl(cache.make_and_validate_key("ratelimit:test:10.0.0.2"))
+
+    assert 0 < ttl <= 120
+
+
+def test_a_counter_that_lost_its_expiry_gets_it_back():
+    key = cache.make_and_validate_key("ratelimit:test:10.0.0.3")
+    client = cache._cache.get_client(write=True)
+    client.set(key, 3)  # e.g. written without EXPIRE by an older version
+
+    result = ratelimit_hit(scope="test", client="10.0.0.3", limit=5, window=60)
+
+    assert result.count == 4
+    assert 0 < client.ttl(key) <= 60
+
+
+def test_clients_and_scopes_are_counted_separately():
+    for _ in range(3):
+        ratelimit_hit(scope="a", client="10.0.0.4", limit=3, window=60)
+
+    assert not ratelimit_hit(scope="a", client="10.0.0.4", limit=3, window=60).allowed
+    assert ratelimit_hit(scope="a", client="10.0.0.5", limit=3, window=60).allowed
+    assert ratelimit_hit(scope="b", client="10.0.0.4", limit=3, window=60).allowed
+
+
+def test_a_refusal_says_when_to_come_back():
+    ratelimit_hit(scope="test", client="10.0.0.6", limit=1, window=90)
+
+    refused = ratelimit_hit(scope="test", client="10.0.0.6", limit=1, window=90)
+
+    assert not refused.allowed
+    assert 0 < refused.retry_after <= 90
+
+
+@pytest.fixture
+def rf() -> RequestFactory:
+    return RequestFactory()
+
+
+def test_without_trusted_proxies_a_spoofed_forwarded_for_changes_nothing(rf, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    request = rf.get("/", REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="1.2.3.4")
+
+    assert client_ip(request) == "203.0.113.7"
+
+
+def test_behind_one_proxy_the_client_is_the_address_the_proxy_saw(rf, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    # The client sent "X-Forwarded-For: 1.2.3.4"; our proxy appended the real address.
+    request = rf.get("/", REMOTE_ADDR="10.0.0.254", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.7")
+
+    assert client_ip(request) == "203.0.113.7"
+
+
+def test_behind_two_proxies_only_their_entries_count(rf, settings):
+    settings.TRUSTED_PROXY_COUNT = 2
+    request = rf.get(
+        "/",
+        REMOTE_ADDR="10.0.0.254",
+        HTTP_X_FORWARDED_FOR="9.9.9.9, 1.2.3.4, 203.0.113.7, 10.0.0.253",
+    )
+
+    assert client_ip(request) == "203.0.113.7"
+
+
+@pytest.mark.parametrize("header", ["", "203.0.113.7", "not-an-address, 10.0.0.253"])
+def test_a_short_or_malformed_header_falls_back_to_the_socket_address(rf, settings, header):
+    settings.TRUSTED_PROXY_COUNT = 2
+    request = rf.get("/", REMOTE_ADDR="10.0.0.254", HTTP_X_FORWARDED_FOR=header)
+
+    assert client_ip(request) == "10.0.0.254"
+
+
+def test_ipv6_clients_are_counted_per_64_network(rf, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    one = rf.get("/", REMOTE_ADDR="2001:db8:1:2::1")
+    two = rf.get("/", REMOTE_ADDR="2001:db8:1:2:ffff::9")
+
+    assert client_key(one) == client_key(two) == "2001:db8:1:2::/64"
