@@ -1010,16 +1010,23 @@ class _Exchange:
                 start = position + 1 if after else max(0, position - limit)
             else:
                 start = offset if after else max(0, offset - limit)  # the window shifts (F27)
-        chunk = ids[start : start + limit]
+        window = ids[start : start + limit]  # what the cursors describe
         has_next = start + limit < len(ids)
+        base = {k: v for k, v in self.params.items() if k not in _PAGING_PARAMS}
+        base["limit"] = str(limit)
+        if self.action("empty_page_with_next"):
+            # F21: nothing this time, but `next` continues from the same place.
+            again = {**base, **({"after": after} if after else {})}
+            return self._list_answer({"data": [], "paging": {"next": self._link(again)}})
+        if self.action("short_page") and len(window) > 1:
+            # F22: fewer than `limit` (filtered), `next` resumes after the last one sent.
+            window = window[: max(1, int(self.param("keep", 1)))]
+            has_next = True
+        chunk = list(window)
         if self.action("duplicate_item") and start > 0:
             chunk = [ids[start - 1], *chunk]  # F26
         if self.action("skip_item") and chunk:
             chunk = chunk[1:]  # F27
-        if self.action("short_page") and len(chunk) > 1:
-            chunk = chunk[: int(self.param("keep", 1))]  # F22; next still points past the page
-        if self.action("empty_page_with_next"):
-            chunk, has_next = [], True  # F21
         data = [render(i) for i in chunk]
         if self.action("omit_ids"):
             for item in data:
@@ -1028,28 +1035,18 @@ class _Exchange:
             for item in data:
                 item.pop("from", None)
         body: dict[str, Any] = {"data": data}
-        if self.action("no_paging"):
-            return self._list_answer(body)  # F23
-        if ids[start : start + limit] or chunk:
-            window = ids[start : start + limit] or chunk
-            last_index = start + len(window) - 1
-            cursors = {
-                "before": encode_cursor(window[0], start),
-                "after": encode_cursor(window[-1], last_index),
-            }
-            paging: dict[str, Any] = {"cursors": cursors}
-            base = {k: v for k, v in self.params.items() if k not in _PAGING_PARAMS}
-            if has_next:
-                paging["next"] = self._link(
-                    {**base, "limit": str(limit), "after": cursors["after"]}
-                )
-            if start > 0:
-                paging["previous"] = self._link(
-                    {**base, "limit": str(limit), "before": cursors["before"]}
-                )
-            body["paging"] = paging
-        elif has_next:
-            body["paging"] = {"next": self._link({**self.params, "limit": str(limit)})}
+        if self.action("no_paging") or not window:
+            return self._list_answer(body)  # F23, or an empty result
+        cursors = {
+            "before": encode_cursor(window[0], start),
+            "after": encode_cursor(window[-1], start + len(window) - 1),
+        }
+        paging: dict[str, Any] = {"cursors": cursors}
+        if has_next:
+            paging["next"] = self._link({**base, "after": cursors["after"]})
+        if start > 0:
+            paging["previous"] = self._link({**base, "before": cursors["before"]})
+        body["paging"] = paging
         return self._list_answer(body)
 
     def _list_answer(self, body: dict[str, Any]) -> _Answer:
@@ -1079,7 +1076,9 @@ class _Exchange:
             )
         if "WWW-Authenticate" not in headers:
             kind = "invalid_request" if failure.status < 500 else "unknown_error"
+            # Header values must be Latin-1; Graph's messages are not always.
             message = str(failure.error.get("message", "")).replace('"', "'")
+            message = message.encode("ascii", "replace").decode()
             headers["WWW-Authenticate"] = f'OAuth "Facebook Platform" "{kind}" "{message}"'
         return _Answer(failure.status, {"error": failure.error}, headers)
 
