@@ -40,3 +40,9 @@ def test_officer_sign_in_works(client, officer):
 
 def test_admin_sign_in_page_is_served(client):
     assert client.get("/admin/login/").status_code == 200
+
+
+def test_an_english_browser_still_gets_bangla_until_english_is_chosen(client):
+    response = client.get(reverse("grievances:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+
+    assert 'lang="bn"' in response.content.decode()
