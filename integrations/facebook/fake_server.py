@@ -1208,11 +1208,11 @@ def _compact(value: Any) -> str:
 def _parse_time(value: str | None) -> datetime | None:
     if not value:
         return None
-    if value.lstrip("-").isdigit():
-        return datetime.fromtimestamp(int(value), tz=UTC)
     try:
+        if value.lstrip("-").isdigit():
+            return datetime.fromtimestamp(int(value), tz=UTC)
         return datetime.fromisoformat(value).astimezone(UTC)
-    except ValueError as exc:
+    except (ValueError, OverflowError, OSError) as exc:
         raise graph_error(100, f"(#100) Invalid time {value!r}") from exc
 
 
