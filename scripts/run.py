@@ -9,7 +9,7 @@
 `python scripts/run.py web worker` starts only the named Procfile.dev processes.
 
 Ctrl-C or SIGTERM stops every process started here, then PostgreSQL and Redis if this run
-started them (servers that were already running are left as they were).
+started them and no `make test` is still using them (see devservices.acquire/release).
 
 The web process is gunicorn, not `runserver`: it is what production runs (DESIGN.md §4), so
 the demo exercises the same WSGI server and WhiteNoise static files, serves the live webhooks
@@ -165,7 +165,7 @@ def main(only: list[str]) -> int:
     finally:
         localenv.ignore_signals()
         if service is not None:
-            localenv.stop_started(service)
+            localenv.release_services(service)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 """`make test`: the whole pytest suite against real PostgreSQL and Redis.
 
 Uses DATABASE_URL / REDIS_URL when set; otherwise starts the embedded servers (or reuses ones
-already running, e.g. under `make run`), runs `python -m pytest ARGS...`, stops only the
-servers it started itself, and exits with pytest's exit code.
+already running, e.g. under `make run`), runs `python -m pytest ARGS...`, stops the servers
+it started unless a `make run` still uses them, and exits with pytest's exit code.
 
 Tests use Redis database 1, so they never touch the queues of a `make run` using database 0.
 """
@@ -30,7 +30,7 @@ def main(argv: list[str]) -> int:
     finally:
         localenv.ignore_signals()
         if service is not None:
-            localenv.stop_started(service)
+            localenv.release_services(service)
 
 
 if __name__ == "__main__":
