@@ -11,5 +11,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    path("integrations/facebook/", include("integrations.facebook.urls")),
     path("", include("grievances.urls")),
 ]

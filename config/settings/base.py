@@ -151,6 +151,25 @@ FACEBOOK_WEBHOOK_VERIFY_TOKEN = env("FACEBOOK_WEBHOOK_VERIFY_TOKEN", default="")
 FACEBOOK_GRAPH_URL = env("FACEBOOK_GRAPH_URL", default="http://127.0.0.1:8088/")
 FACEBOOK_GRAPH_VERSION = env("FACEBOOK_GRAPH_VERSION", default="v25.0")
 FACEBOOK_GRAPH_TIMEOUT = env.float("FACEBOOK_GRAPH_TIMEOUT", default=10.0)
+# Polling reconciler: posts of the last N days; comments from a little before the position.
+FACEBOOK_SYNC_WINDOW_DAYS = env.int("FACEBOOK_SYNC_WINDOW_DAYS", default=7)
+FACEBOOK_SYNC_OVERLAP_MINUTES = env.int("FACEBOOK_SYNC_OVERLAP_MINUTES", default=60)
+FACEBOOK_SYNC_INTERVAL_SECONDS = env.int("FACEBOOK_SYNC_INTERVAL_SECONDS", default=5 * 60)
+# graph-api.md §6.3: at 75 % of any usage figure poll that page less often; at 90 % rarely.
+FACEBOOK_USAGE_SLOWDOWN_PERCENT = 75
+FACEBOOK_USAGE_STOP_PERCENT = 90
+# A stored webhook body not processed after this long is queued again (Redis may have lost it).
+FACEBOOK_WEBHOOK_RETRY_SECONDS = env.int("FACEBOOK_WEBHOOK_RETRY_SECONDS", default=5 * 60)
+# Before re-sending a reply whose response was lost, give Graph this long to show it (F39).
+FACEBOOK_REPLY_CHECK_DELAY_SECONDS = env.int("FACEBOOK_REPLY_CHECK_DELAY_SECONDS", default=60)
+# Permissions asked for when an administrator connects pages (graph-api.md §1.2).
+FACEBOOK_LOGIN_SCOPES = [
+    "pages_show_list",
+    "pages_read_engagement",
+    "pages_read_user_content",
+    "pages_manage_engagement",
+    "pages_manage_metadata",
+]
 
 # --- Notifications ---------------------------------------------------------------------------
 SMS_BACKEND = env("SMS_BACKEND", default="outbox")  # "outbox" (visible in admin) or "http"
@@ -176,6 +195,19 @@ CELERY_BEAT_SCHEDULE["grievance-deadlines"] = {
     # Reminders, escalations, ignored Facebook posts, interim updates, auto-close (DESIGN §5.4).
     "task": "grievances.tasks.grievance_deadline_sweep_task",
     "schedule": 60 * 60,  # hourly; every step is idempotent, so reruns add nothing
+}
+CELERY_BEAT_SCHEDULE["facebook-sync-all"] = {
+    "task": "integrations.facebook.tasks.facebook_sync_all_task",
+    "schedule": FACEBOOK_SYNC_INTERVAL_SECONDS,
+}
+CELERY_BEAT_SCHEDULE["facebook-webhook-sweep"] = {
+    # Deliveries stored but not processed (a lost task, a Redis restart) are queued again.
+    "task": "integrations.facebook.tasks.facebook_webhook_sweep_task",
+    "schedule": 60,  # seconds
+}
+CELERY_BEAT_SCHEDULE["facebook-reply-sweep"] = {
+    "task": "integrations.facebook.tasks.facebook_reply_sweep_task",
+    "schedule": 5 * 60,  # seconds
 }
 
 REST_FRAMEWORK = {

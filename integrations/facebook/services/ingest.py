@@ -1,0 +1,456 @@
+"""Turn what Facebook told us (webhook changes, polls) into comment rows and grievances.
+
+Every observation of a comment or visitor post is merged into its `FacebookComment` row under a
+row lock, and the merge is order-free: webhooks delivered 1-3 times in any order (an edit or a
+removal before the comment itself) and polls at any moment converge to the same rows, the same
+grievances and the same events. Rules (DESIGN.md §3.3):
+
+- one grievance per top-level comment or visitor post by a citizen, in the page's office;
+- a later reply in that thread by the same author joins it (SOURCE_MESSAGE);
+- the page's own comments are our replies (echo), never grievances;
+- edits update the text (the newest observation wins) and add SOURCE_EDITED once per edited
+  text; removals and hides mark the source (SOURCE_REMOVED, SOURCE_HIDDEN), never delete.
+
+Idempotency comes from the unique `graph_id`: rows are created with INSERT ... ON CONFLICT DO
+NOTHING, then locked in `graph_id` order (so concurrent workers queue instead of deadlocking),
+and a grievance is linked in the same transaction, so each is created exactly once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from grievances.models import GrievanceChannel, GrievanceEvent
+from grievances.services import (
+    GrievanceDraft,
+    SourceChange,
+    grievance_create_batch,
+    grievance_record_source_changes,
+)
+from integrations.facebook.graph import GraphComment, GraphPost, parse_graph_time
+from integrations.facebook.models import FacebookComment, FacebookItemKind, FacebookPage
+
+Kind = GrievanceEvent.Kind
+
+# Webhook verbs we understand (graph-api.md §4.4); "poll" is a read by the reconciler.
+ADD, EDITED, REMOVE, HIDE, UNHIDE, POLL = "add", "edited", "remove", "hide", "unhide", "poll"
+_VERBS = {"add": ADD, "edited": EDITED, "edit": EDITED, "remove": REMOVE, "hide": HIDE}
+_VERBS["unhide"] = UNHIDE
+_POST_ITEMS = {"post", "status", "photo", "video", "share"}
+SUBJECT_LENGTH = 80
+
+_MUTABLE_FIELDS = [
+    "kind",
+    "post_id",
+    "parent_id",
+    "is_top_level",
+    "is_page_reply",
+    "author_id",
+    "author_name",
+    "message",
+    "created_time",
+    "is_edited",
+    "is_removed",
+    "is_hidden",
+    "content_hash",
+    "raw",
+    "grievance",
+    "message_seen_at",
+    "hidden_seen_at",
+    "original_hash",
+    "original_from_add",
+    "seen_hashes",
+    "edited_hashes",
+    "recorded_edit_hashes",
+    "was_hidden",
+    "hidden_recorded",
+    "removal_recorded",
+    "message_recorded",
+    "updated_at",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """One thing Facebook said about one comment or post, at `seen_at`."""
+
+    graph_id: str
+    verb: str  # add, edited, remove, hide, unhide, poll
+    seen_at: datetime  # webhook: when Facebook sent it; poll: when we read it
+    kind: str = FacebookItemKind.COMMENT
+    post_id: str = ""
+    parent_id: str = ""
+    author_id: str = ""
+    author_name: str = ""
+    message: str | None = None  # None: this observation did not include the text
+    created_time: datetime | None = None
+    is_hidden: bool | None = None
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+
+@dataclass(slots=True)
+class IngestResult:
+    items: int = 0
+    grievances_created: int = 0
+    events: int = 0
+
+    def __iadd__(self, other: IngestResult) -> IngestResult:
+        self.items += other.items
+        self.grievances_created += other.grievances_created
+        self.events += other.events
+        return self
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def observations_from_webhook(
+    payload: Any, *, received_at: datetime | None = None
+) -> dict[str, list[Observation]]:
+    """Observations in a Page `feed` webhook body, by page id. Unknown items are skipped."""
+    bodies = payload if isinstance(payload, list) else [payload]  # the docs wrap it in a list
+    found: dict[str, list[Observation]] = {}
+    for body in bodies:
+        if not isinstance(body, Mapping) or body.get("object", "page") != "page":
+            continue
+        for entry in body.get("entry") or []:
+            if not isinstance(entry, Mapping) or not entry.get("id"):
+                continue
+            page_id = str(entry["id"])
+            sent = _time_or(entry.get("time"), received_at or timezone.now())
+            for change in entry.get("changes") or []:
+                if not isinstance(change, Mapping) or change.get("field", "feed") != "feed":
+                    continue
+                observation = _observation_from_value(change.get("value"), sent)
+                if observation is not None:
+                    found.setdefault(page_id, []).append(observation)
+    return found
+
+
+def _observation_from_value(value: Any, sent: datetime) -> Observation | None:
+    if not isinstance(value, Mapping):
+        return None
+    verb = _VERBS.get(str(value.get("verb") or ""))
+    item = str(value.get("item") or "")
+    if verb is None:
+        return None
+    author = value.get("from") if isinstance(value.get("from"), Mapping) else {}
+    # v2.5-era payloads name the author with sender_id / sender_name (graph-api.md §4.4).
+    author_id = str(author.get("id") or value.get("sender_id") or "")
+    author_name = str(author.get("name") or value.get("sender_name") or "")
+    message = value.get("message")
+    common: dict[str, Any] = {
+        "verb": verb,
+        "seen_at": sent,
+        "author_id": author_id,
+        "author_name": author_name,
+        "message": str(message) if message is not None and verb != REMOVE else None,
+        "created_time": _time_or(value.get("created_time"), None),
+        "is_hidden": {HIDE: True, UNHIDE: False}.get(verb),
+        "raw": dict(value),
+    }
+    if item == "comment" and value.get("comment_id"):
+        post_id = str(value.get("post_id") or "")
+        return Observation(
+            graph_id=str(value["comment_id"]),
+            kind=FacebookItemKind.COMMENT,
+            post_id=post_id,
+            parent_id=str(value.get("parent_id") or post_id),
+            **common,
+        )
+    if item in _POST_ITEMS and value.get("post_id"):
+        if value.get("is_hidden") is not None and verb in (ADD, EDITED):
+            common["is_hidden"] = bool(value["is_hidden"])
+        return Observation(
+            graph_id=str(value["post_id"]),
+            kind=FacebookItemKind.POST,
+            post_id=str(value["post_id"]),
+            **common,
+        )
+    return None
+
+
+def _time_or(value: Any, default: datetime | None) -> datetime | None:
+    try:
+        return parse_graph_time(value)
+    except (ValueError, TypeError, OverflowError, OSError):
+        return default
+
+
+def observation_from_comment(
+    comment: GraphComment, *, seen_at: datetime, post_id: str = ""
+) -> Observation:
+    """`post_id`: the post the comment was listed under, when Graph's answer does not say."""
+    post_id = comment.post_id or post_id
+    return Observation(
+        graph_id=comment.id,
+        verb=POLL,
+        seen_at=seen_at,
+        kind=FacebookItemKind.COMMENT,
+        post_id=post_id,
+        parent_id=comment.parent_id or post_id,
+        author_id=comment.from_id,
+        author_name=comment.from_name,
+        message=comment.message,
+        created_time=comment.created_time,
+        is_hidden=comment.is_hidden,
+        raw=dict(comment.raw),
+    )
+
+
+def observation_from_post(post: GraphPost, *, seen_at: datetime) -> Observation:
+    return Observation(
+        graph_id=post.id,
+        verb=POLL,
+        seen_at=seen_at,
+        kind=FacebookItemKind.POST,
+        post_id=post.id,
+        author_id=post.from_id,
+        author_name=post.from_name,
+        message=post.message,
+        created_time=post.created_time,
+        is_hidden=post.is_hidden,
+        raw=dict(post.raw),
+    )
+
+
+# --------------------------------------------------------------------------- merging
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _edit_hashes(row: FacebookComment) -> set[str]:
+    """Texts known to be edits: from `edited` changes, or differing from the original text."""
+    edits = set(row.edited_hashes)
+    if row.original_hash:
+        edits.update(h for h in row.seen_hashes if h != row.original_hash)
+    return edits
+
+
+def _merge(row: FacebookComment, obs: Observation, page_id: str) -> None:
+    """Fold one observation into the row. Commutative up to `seen_at` ties."""
+    if obs.kind == FacebookItemKind.POST:
+        row.kind = FacebookItemKind.POST
+    if obs.post_id and not row.post_id:
+        row.post_id = obs.post_id
+    if obs.kind == FacebookItemKind.POST:
+        row.is_top_level = True
+    elif obs.parent_id and not row.parent_id:
+        row.parent_id = obs.parent_id
+        row.is_top_level = obs.parent_id == row.post_id
+    if obs.author_id and not row.author_id:
+        row.author_id = obs.author_id
+        row.is_page_reply = obs.author_id == page_id
+    if obs.author_name and not row.author_name:
+        row.author_name = obs.author_name[:200]
+    if obs.created_time and not row.created_time:
+        row.created_time = obs.created_time
+    if obs.verb == REMOVE:
+        row.is_removed = True
+        if not row.raw:
+            row.raw = dict(obs.raw)
+
+    if obs.message is not None:
+        digest = _short_hash(obs.message)
+        if obs.verb == ADD:
+            if not row.original_from_add:
+                row.original_hash, row.original_from_add = digest, True
+        elif obs.verb == EDITED:
+            if digest not in row.edited_hashes:
+                row.edited_hashes = [*row.edited_hashes, digest]
+        else:  # a poll or a hide shows the text as it is now
+            if not row.original_hash:
+                row.original_hash = digest
+        if obs.verb != EDITED and digest not in row.seen_hashes:
+            row.seen_hashes = [*row.seen_hashes, digest]
+        newer = row.message_seen_at is None or obs.seen_at > row.message_seen_at
+        # Same second: an edit is newer than the text it edits.
+        if newer or (obs.seen_at == row.message_seen_at and obs.verb == EDITED):
+            row.message = obs.message
+            row.content_hash = hashlib.sha256(obs.message.encode()).hexdigest()
+            row.message_seen_at = obs.seen_at
+            row.raw = dict(obs.raw)
+
+    if obs.is_hidden is not None:
+        if row.hidden_seen_at is None or obs.seen_at >= row.hidden_seen_at:
+            row.is_hidden, row.hidden_seen_at = obs.is_hidden, obs.seen_at
+        row.was_hidden = row.was_hidden or obs.is_hidden
+    row.is_edited = bool(_edit_hashes(row))
+
+
+def _wants_grievance(row: FacebookComment) -> bool:
+    return (
+        row.grievance_id is None
+        and row.is_top_level
+        and not row.is_page_reply
+        and row.message_seen_at is not None  # we know what the citizen wrote
+    )
+
+
+def _is_citizen_reply(row: FacebookComment) -> bool:
+    return (
+        row.grievance_id is None
+        and not row.is_top_level
+        and not row.is_page_reply
+        and bool(row.author_id)
+        and row.message_seen_at is not None
+    )
+
+
+def _description(row: FacebookComment) -> str:
+    return row.message.strip() or _("(a photo or sticker without text)")
+
+
+def _subject(text: str) -> str:
+    first_line = text.strip().splitlines()[0] if text.strip() else ""
+    if len(first_line) <= SUBJECT_LENGTH:
+        return first_line
+    return first_line[: SUBJECT_LENGTH - 1] + "…"
+
+
+@transaction.atomic
+def comments_ingest(*, page: FacebookPage, observations: Sequence[Observation]) -> IngestResult:
+    """Merge a batch of observations from one page. Safe to run twice, in any order."""
+    if not observations:
+        return IngestResult()
+    ids = {obs.graph_id for obs in observations}
+    # A reply's parent is locked too, so a reply and its parent processed at the same time
+    # by two workers cannot both miss each other.
+    parent_ids = {
+        obs.parent_id
+        for obs in observations
+        if obs.kind == FacebookItemKind.COMMENT and obs.parent_id and obs.parent_id != obs.post_id
+    }
+    stubs = [
+        FacebookComment(graph_id=gid, page=page, parent_id="", post_id="")
+        for gid in sorted(ids | parent_ids)
+    ]
+    FacebookComment.objects.bulk_create(stubs, ignore_conflicts=True)
+    rows = {
+        row.graph_id: row
+        for row in FacebookComment.objects.select_for_update()
+        .filter(graph_id__in=ids | parent_ids, page=page)
+        .order_by("graph_id")
+    }
+
+    for obs in observations:
+        row = rows.get(obs.graph_id)
+        if row is not None:  # a row of another page with this id is not ours to change
+            _merge(row, obs, page.page_id)
+
+    result = IngestResult(items=len(ids))
+    created = _create_grievances(page, [r for r in rows.values() if _wants_grievance(r)])
+    result.grievances_created = len(created)
+    orphans = _adopt_orphans(page, created, locked=set(rows))
+    rows.update({row.graph_id: row for row in orphans})
+    for row in rows.values():
+        if _is_citizen_reply(row):
+            parent = rows.get(row.parent_id)
+            if parent is not None and parent.grievance_id and parent.author_id == row.author_id:
+                row.grievance_id = parent.grievance_id
+
+    changes = _pending_changes(rows.values(), created={r.graph_id for r in created})
+    result.events = len(grievance_record_source_changes(changes=changes))
+    now = timezone.now()
+    for row in rows.values():
+        row.updated_at = now
+    FacebookComment.objects.bulk_update(list(rows.values()), _MUTABLE_FIELDS)
+    return result
+
+
+def _create_grievances(page: FacebookPage, rows: list[FacebookComment]) -> list[FacebookComment]:
+    drafts = [
+        GrievanceDraft(
+            channel=GrievanceChannel.FACEBOOK_POST
+            if row.kind == FacebookItemKind.POST
+            else GrievanceChannel.FACEBOOK_COMMENT,
+            description=_description(row),
+            subject=_subject(row.message),
+            citizen_name=row.author_name,
+            received_at=row.created_time or row.message_seen_at or timezone.now(),
+        )
+        for row in rows
+    ]
+    grievances = grievance_create_batch(office=page.office, drafts=drafts)
+    for row, grievance in zip(rows, grievances, strict=True):
+        row.grievance = grievance
+        # The grievance was made from the text as it is now; its edits are events below.
+        row.message_recorded = True
+    return rows
+
+
+def _adopt_orphans(
+    page: FacebookPage, roots: list[FacebookComment], *, locked: set[str]
+) -> list[FacebookComment]:
+    """Replies by the same author that arrived before the comment they answer."""
+    if not roots:
+        return []
+    return list(
+        FacebookComment.objects.select_for_update()
+        .filter(
+            page=page,
+            parent_id__in=[r.graph_id for r in roots],
+            grievance__isnull=True,
+            is_top_level=False,
+            is_page_reply=False,
+        )
+        .exclude(graph_id__in=locked)
+        .exclude(author_id="")
+        .order_by("graph_id")
+    )
+
+
+def _pending_changes(rows: Iterable[FacebookComment], *, created: set[str]) -> list[SourceChange]:
+    changes: list[SourceChange] = []
+    for row in sorted(rows, key=lambda r: r.graph_id):
+        if row.grievance_id is None:
+            continue
+        is_root = row.is_top_level
+        ref = {"comment_id": row.graph_id}
+        if not row.message_recorded:  # a reply that joined the grievance
+            changes.append(
+                SourceChange(
+                    grievance_id=row.grievance_id,
+                    kind=Kind.SOURCE_MESSAGE,
+                    note=row.message,
+                    data=ref,
+                )
+            )
+            row.message_recorded = True
+        new_edits = sorted(_edit_hashes(row) - set(row.recorded_edit_hashes))
+        current = _short_hash(row.message) if row.message_seen_at else ""
+        for digest in new_edits:
+            changes.append(
+                SourceChange(
+                    grievance_id=row.grievance_id,
+                    kind=Kind.SOURCE_EDITED,
+                    note=row.message if digest == current else "",
+                    data={**ref, "text_hash": digest},
+                    description=_description(row)
+                    if is_root and row.graph_id not in created
+                    else None,
+                )
+            )
+        if new_edits:
+            row.recorded_edit_hashes = [*row.recorded_edit_hashes, *new_edits]
+        if row.is_removed and not row.removal_recorded:
+            changes.append(
+                SourceChange(grievance_id=row.grievance_id, kind=Kind.SOURCE_REMOVED, data=ref)
+            )
+            row.removal_recorded = True
+        if row.was_hidden and not row.hidden_recorded:
+            changes.append(
+                SourceChange(grievance_id=row.grievance_id, kind=Kind.SOURCE_HIDDEN, data=ref)
+            )
+            row.hidden_recorded = True
+    return changes

@@ -1,0 +1,82 @@
+"""Celery entry points: ids in, re-read, one service, errors classified (STYLE.md §8)."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+from integrations.facebook.graph import GraphTransientError
+from integrations.facebook.models import FacebookPage, WebhookDelivery
+
+
+@shared_task
+def facebook_sync_all_task() -> int:
+    """Beat: one sync task per page that may be read now. Returns how many were queued."""
+    from integrations.facebook.services import app_paused_until, page_sync_is_due
+
+    if app_paused_until() is not None:  # code 4: the whole app is throttled
+        return 0
+    queued = 0
+    for page in FacebookPage.objects.syncable().only(
+        "pk", "page_id", "state", "usage_peak", "last_synced_at"
+    ):
+        if page_sync_is_due(page=page):
+            facebook_page_sync_task.delay(page_id=page.pk)
+            queued += 1
+    return queued
+
+
+@shared_task(
+    autoretry_for=(GraphTransientError,),
+    retry_backoff=30,  # 30 s, 60 s, 120 s ... with jitter
+    retry_backoff_max=15 * 60,
+    retry_jitter=True,
+    max_retries=5,
+)
+def facebook_page_sync_task(*, page_id: int) -> None:
+    from integrations.facebook.services import page_sync
+
+    page = FacebookPage.objects.syncable().select_related("office").filter(pk=page_id).first()
+    if page is None:  # gone, paused, or waiting for a person to reconnect it
+        return
+    page_sync(page=page)  # throttling and dead tokens become page state, not retries
+
+
+@shared_task(
+    autoretry_for=(OperationalError,),  # deadlock or lost connection: the body is in Postgres
+    retry_backoff=5,
+    retry_backoff_max=5 * 60,
+    retry_jitter=True,
+    max_retries=8,
+)
+def facebook_webhook_process_task(*, delivery_id: int) -> None:
+    from integrations.facebook.services import webhook_delivery_process
+
+    delivery = WebhookDelivery.objects.filter(pk=delivery_id, processed_at__isnull=True).first()
+    if delivery is None:
+        return
+    webhook_delivery_process(delivery=delivery)
+
+
+@shared_task
+def facebook_webhook_sweep_task() -> int:
+    from integrations.facebook.services import webhook_deliveries_requeue
+
+    return webhook_deliveries_requeue()
+
+
+@shared_task
+def facebook_reply_deliver_task(*, reply_id: int) -> None:
+    """Retries of a Facebook reply (reply_deliver queues them itself)."""
+    from grievances.models import Reply
+    from integrations.facebook.services import reply_deliver
+
+    reply = Reply.objects.filter(pk=reply_id).first()
+    if reply is None:
+        return
+    reply_deliver(reply=reply)
+
+
+@shared_task
+def facebook_reply_sweep_task() -> int:
+    from integrations.facebook.services import replies_requeue
+
+    return replies_requeue()

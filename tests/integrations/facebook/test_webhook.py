@@ -1,0 +1,222 @@
+import json
+import logging
+from unittest import mock
+
+import pytest
+from django.urls import reverse
+
+from grievances.models import Grievance
+from integrations.facebook.models import FacebookComment, WebhookDelivery
+from tests.integrations.facebook.factories import (
+    FacebookPageFactory,
+    comment_value,
+    meta_bytes,
+    sign,
+    webhook_body,
+)
+
+pytestmark = pytest.mark.django_db
+URL = "/integrations/facebook/webhook/"
+
+
+@pytest.fixture
+def page(office):
+    return FacebookPageFactory(office=office)
+
+
+@pytest.fixture
+def post(client, django_capture_on_commit_callbacks):
+    """POST like Meta, then run what the view queued after commit (the processing task)."""
+
+    def send(body: bytes, signature: str | None):
+        headers = {"HTTP_X_HUB_SIGNATURE_256": signature} if signature is not None else {}
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(URL, data=body, content_type="application/json", **headers)
+
+    return send
+
+
+def test_url_is_the_documented_one():
+    assert reverse("facebook:webhook") == URL
+
+
+def test_handshake_echoes_the_challenge_as_plain_text(client):
+    response = client.get(
+        URL,
+        {
+            "hub.mode": "subscribe",
+            "hub.verify_token": "test-verify-token",
+            "hub.challenge": "1158201444",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.content == b"1158201444"
+    assert response["Content-Type"].startswith("text/plain")
+
+
+def test_handshake_with_the_wrong_token_is_refused(client):
+    response = client.get(
+        URL, {"hub.mode": "subscribe", "hub.verify_token": "guess", "hub.challenge": "1158201444"}
+    )
+
+    assert response.status_code == 403
+    assert b"1158201444" not in response.content
+
+
+def test_handshake_is_refused_when_no_verify_token_is_configured(client, settings):
+    settings.FACEBOOK_WEBHOOK_VERIFY_TOKEN = ""
+
+    response = client.get(
+        URL, {"hub.mode": "subscribe", "hub.verify_token": "", "hub.challenge": "1"}
+    )
+
+    assert response.status_code == 403
+
+
+def test_valid_delivery_is_stored_acknowledged_and_processed_after_commit(
+    client, page, django_capture_on_commit_callbacks
+):
+    body = meta_bytes(webhook_body(comment_value(1)))
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(
+            URL, data=body, content_type="application/json", HTTP_X_HUB_SIGNATURE_256=sign(body)
+        )
+
+    assert response.status_code == 200
+    delivery = WebhookDelivery.objects.get()
+    assert bytes(delivery.body) == body
+    assert delivery.processed_at is None
+    # Nothing ingested inside the request: only after commit, by the task.
+    assert not FacebookComment.objects.exists()
+    assert len(callbacks) == 1
+
+    callbacks[0]()
+
+    delivery.refresh_from_db()
+    assert delivery.processed_at is not None
+    assert Grievance.objects.filter(channel="facebook_comment").count() == 1
+
+
+def test_the_request_makes_no_graph_call_and_no_grievance(client, page):
+    body = meta_bytes(webhook_body(comment_value(1)))
+
+    with mock.patch("integrations.facebook.services.pages.graph_api_with_token") as graph:
+        response = client.post(
+            URL, data=body, content_type="application/json", HTTP_X_HUB_SIGNATURE_256=sign(body)
+        )
+
+    assert response.status_code == 200
+    graph.assert_not_called()
+    assert not Grievance.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "signature",
+    [
+        None,
+        "",
+        "sha256=",
+        "sha256=" + "0" * 64,
+        "sha1=0123456789abcdef0123456789abcdef01234567",
+    ],
+    ids=["missing", "empty", "no-digest", "wrong-digest", "sha1-only"],
+)
+def test_bad_or_missing_signature_is_rejected_logged_and_nothing_stored(
+    post, page, signature, caplog
+):
+    body = meta_bytes(webhook_body(comment_value(1, message="আমার নম্বর 01711111111")))
+
+    with caplog.at_level(logging.WARNING):
+        response = post(body, signature)
+
+    assert response.status_code == 403
+    assert not WebhookDelivery.objects.exists()
+    assert "facebook webhook rejected" in caplog.text
+    assert "01711111111" not in caplog.text
+    assert "comment" not in caplog.text  # no body in the log
+
+
+def test_signature_made_with_another_secret_is_rejected(post, page):
+    body = meta_bytes(webhook_body(comment_value(1)))
+
+    response = post(body, sign(body, secret="another-secret"))
+
+    assert response.status_code == 403
+    assert not WebhookDelivery.objects.exists()
+
+
+def test_reserialised_body_with_the_same_json_is_rejected(post, page):
+    payload = webhook_body(comment_value(1, message="নালা বন্ধ ❤️ http://x.y/z"))
+    signed_bytes = meta_bytes(payload)
+    same_json_other_bytes = json.dumps(payload, ensure_ascii=False).encode()
+    assert json.loads(same_json_other_bytes) == json.loads(signed_bytes)
+
+    response = post(same_json_other_bytes, sign(signed_bytes))
+
+    assert response.status_code == 403
+    assert not WebhookDelivery.objects.exists()
+
+
+def test_non_ascii_and_escaped_slash_body_verifies_on_the_raw_bytes(post, page):
+    message = "পানি নেই ❤️ 10/12 <b> 100% @dc"
+    body = meta_bytes(webhook_body(comment_value(1, message=message)), escape_slash=True)
+    assert b"\\/" in body
+    assert b"\\u" in body
+
+    response = post(body, sign(body))
+
+    assert response.status_code == 200
+    assert FacebookComment.objects.get().message == message
+
+
+def test_deliveries_are_refused_when_the_app_secret_is_not_set(post, page, settings, caplog):
+    settings.FACEBOOK_APP_SECRET = ""
+    body = meta_bytes(webhook_body(comment_value(1)))
+
+    with caplog.at_level(logging.ERROR):
+        response = post(body, sign(body, secret=""))
+
+    assert response.status_code == 503
+    assert not WebhookDelivery.objects.exists()
+    assert "FACEBOOK_APP_SECRET" in caplog.text
+
+
+def test_a_signed_body_that_is_not_json_is_kept_and_marked(post, page):
+    body = b"not json at all"
+
+    response = post(body, sign(body))
+
+    assert response.status_code == 200
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.processed_at is not None
+    assert delivery.error
+
+
+def test_the_documented_list_wrapped_sample_is_accepted(post, page):
+    body = meta_bytes([webhook_body(comment_value(1))])
+
+    response = post(body, sign(body))
+
+    assert response.status_code == 200
+    assert FacebookComment.objects.count() == 1
+
+
+def test_webhook_for_an_unknown_page_is_stored_and_ignored(post, page):
+    body = meta_bytes(webhook_body(comment_value(1), page_id="999"))
+
+    response = post(body, sign(body))
+
+    assert response.status_code == 200
+    assert WebhookDelivery.objects.get().processed_at is not None
+    assert not FacebookComment.objects.exists()
+
+
+def test_last_webhook_time_is_recorded_on_the_page(post, page):
+    body = meta_bytes(webhook_body(comment_value(1)))
+
+    post(body, sign(body))
+
+    page.refresh_from_db()
+    assert page.last_webhook_at is not None
