@@ -53,7 +53,7 @@ import time
 import urllib.error
 import urllib.request
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -63,6 +63,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from integrations.facebook.graph import GRAPH_VERSION, MAX_PAGE_SIZE
 from integrations.facebook.graph_fake import (
+    CURSOR_LIMIT_MESSAGE,
     FakeContext,
     FakeGraphApi,
     FakeGraphFailure,
@@ -255,10 +256,13 @@ class WebhookSender:
         self.send(self.payload([(page_id, value)]), copies=copies)
 
     @contextlib.contextmanager
-    def batch(self, order: str = "given", **send_options: Any) -> Any:
+    def batch(
+        self, order: str = "given", **send_options: Any
+    ) -> Iterator[list[tuple[str, dict[str, Any]]]]:
         """Collect changes made inside the block into one delivery (F46); `order` "reverse"
         or "shuffle" delivers them out of order (F45)."""
-        self._held = held = []
+        held: list[tuple[str, dict[str, Any]]] = []
+        self._held = held
         try:
             yield held
         finally:
@@ -420,7 +424,8 @@ class FakeGraphServer(ThreadingHTTPServer):
     @property
     def base_url(self) -> str:
         host, port = self.server_address[:2]
-        return f"http://{host}:{port}"
+        host_text = host.decode() if isinstance(host, bytes) else str(host)
+        return f"http://{host_text}:{port}"
 
     def links(self) -> str:
         return self.link_base or self.base_url
@@ -780,11 +785,7 @@ class _Exchange:
         if action == "invalid_cursor" and p.get("mode", "error") == "error":
             return graph_error(100, "(#100) Invalid cursor")  # exact text UNCONFIRMED
         if action == "cursor_limit":
-            return graph_error(
-                100,
-                "(#100) The After Cursor specified exceeds the max limit supported by this "
-                "endpoint",
-            )
+            return graph_error(100, CURSOR_LIMIT_MESSAGE)
         if action == "error":
             failure = graph_error(
                 int(p.get("code", 1)),
@@ -822,8 +823,8 @@ class _Exchange:
         if len(seg) == 1:
             if method == "GET":
                 fields_text = self.params.get("fields")
-                fields = parse_fields(fields_text) if fields_text else None
-                return _Answer(body=state.render_node(object_id, fields, ctx))
+                node_fields = parse_fields(fields_text) if fields_text else None
+                return _Answer(body=state.render_node(object_id, node_fields, ctx))
             if method == "POST":
                 return self._update(object_id)
             if method == "DELETE":

@@ -44,6 +44,7 @@ from integrations.facebook.graph import (
     CommentOrder,
     GraphAuthError,
     GraphComment,
+    GraphCursorLimitError,
     GraphError,
     GraphNotFoundError,
     GraphPage,
@@ -70,6 +71,9 @@ from integrations.facebook.graph import (
 )
 
 PRIVATE_REPLY_WINDOW = timedelta(days=7)  # graph-api.md §3.4
+CURSOR_LIMIT_MESSAGE = (  # graph-api.md §2.2 example F
+    "(#100) The After Cursor specified exceeds the max limit supported by this endpoint"
+)
 WebhookListener = Callable[[str, dict[str, Any]], None]
 
 
@@ -177,6 +181,8 @@ def wire_error_for(exc: GraphError) -> FakeGraphFailure:
         return graph_error(exc.code or 368, exc.message, subcode=exc.subcode or 1390008)
     if isinstance(exc, GraphNotFoundError):
         return graph_error(100, exc.message, subcode=33, error_type="GraphMethodException")
+    if isinstance(exc, GraphCursorLimitError):
+        return graph_error(100, CURSOR_LIMIT_MESSAGE)
     if isinstance(exc, GraphPermanentError):
         return graph_error(exc.code or 100, exc.message, subcode=exc.subcode)
     # Unclassified: no code at all, an HTTP status our adapter does not treat as an outage.
@@ -1144,10 +1150,10 @@ class FakeGraphApi:
         except FakeGraphFailure as failure:
             raise _to_error(failure) from None
         if ctx.token is None and object_id:
+            # Unscoped: act as a fully privileged token of the page that owns the object.
             page_id = self.state.page_of(object_id)
-            token = self.state.pages[page_id].access_token if page_id else ""
-            ctx = FakeContext(self.state.tokens.get(token)) if token else ctx
-            ctx = FakeContext(_god(ctx.token)) if ctx.token else ctx
+            if page_id:
+                ctx = FakeContext(FakeToken(token="", kind="PAGE", page_id=page_id))
         self.state.record_call(ctx)
         self.last_usage = usage_from_headers(self.state.usage_headers(ctx))
         return ctx
@@ -1258,22 +1264,15 @@ class FakeGraphApi:
         return dump_state(self.state)
 
 
-def _god(token: FakeToken | None) -> FakeToken | None:
-    if token is None:
-        return None
-    return FakeToken(token=token.token, kind="PAGE", page_id=token.page_id)
-
-
 class _mapped:
     """Turn store failures into our exceptions, exactly as the HTTP adapter would."""
 
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> bool:
+    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
         if isinstance(exc, FakeGraphFailure):
             raise _to_error(exc) from None
-        return False
 
 
 def _to_error(failure: FakeGraphFailure) -> GraphError:

@@ -11,6 +11,7 @@ import pytest
 from integrations.facebook.graph import (
     GraphApi,
     GraphAuthError,
+    GraphCursorLimitError,
     GraphError,
     GraphNotFoundError,
     GraphPermanentError,
@@ -385,6 +386,7 @@ def test_accepted_reply_may_show_up_late(graph: GraphApi, fake_graph: FakeGraphA
         GraphAuthError("no role", kind="role"),
         GraphPolicyBlockError("blocked"),
         GraphNotFoundError("gone"),
+        GraphCursorLimitError("too deep"),
         GraphPermanentError("bad request"),
         GraphError("unclassified"),
     ],
