@@ -12,7 +12,10 @@ over -- in Graph's wire format: versioned or unversioned paths, token checks (an
 required `appsecret_proof`), `fields` with field expansion, cursor and time paging with opaque
 base64url cursors and `paging.next` links built like Meta's (with `access_token` and
 `pretty=0`, without `appsecret_proof`), Graph's headers including usage headers, and Graph's
-error envelopes. In tests use `make_server(fake, port=0)` and `serve_forever` in a thread.
+error envelopes. Facebook Login is faked just enough for the page-connection flow:
+`GET /dialog/oauth` redirects straight back with `code=fake-code-{user id}`, and
+`GET /oauth/access_token` exchanges that code (or `fb_exchange_token`) for the user's token.
+In tests use `make_server(fake, port=0)` and `serve_forever` in a thread.
 
 Control API (project-defined, not Meta's), JSON in and out:
 
@@ -27,7 +30,10 @@ Control API (project-defined, not Meta's), JSON in and out:
     POST /__fake/clock                 {"freeze": iso|null, "advance": seconds, "real": true}
     POST /__fake/config                {"require_appsecret_proof", "served_version",
                                        "app_secret", "page_usage_header", "link_base",
-                                       "paging_mode": {page: "cursor"|"time"}}
+                                       "paging_mode": {page: "cursor"|"time"},
+                                       "moderate": {token: bool}, "revoke": {token: subcode},
+                                       "webhook_url", "verify_token", "escape_slashes",
+                                       "duplicate_probability", "require_subscription"}
     GET/POST /__fake/webhooks          delivery log / {"action": "handshake"|"send"|"flush"}
 
 Fault rules match on method, path regex (version stripped), page id and query parameters,
@@ -700,9 +706,14 @@ class _Exchange:
             error = self.state.take_next_error()
             if error is not None:
                 raise wire_error_for(error)
-            self.ctx = self.state.authenticate(token, self.params.get("appsecret_proof"))
-            self.state.record_call(self.ctx)
-            answer = self._route()
+            if self.segments == ["oauth", "access_token"]:
+                answer = self._oauth_token()
+            elif self.segments == ["dialog", "oauth"]:
+                answer = self._oauth_dialog()
+            else:
+                self.ctx = self.state.authenticate(token, self.params.get("appsecret_proof"))
+                self.state.record_call(self.ctx)
+                answer = self._route()
         except FakeGraphFailure as failure:
             answer = self._failure(failure)
         if self.action("commit_then_drop") and self.created_id:
@@ -842,6 +853,41 @@ class _Exchange:
         if edge == "subscribed_apps":
             return self._subscribed_apps(object_id)
         raise not_found(object_id, method.lower())
+
+    # -- Facebook Login, just enough for the page-connection flow -------------------------
+
+    def _oauth_dialog(self) -> _Answer:
+        """Consent is implied: straight back to `redirect_uri` with a code for the user
+        (`user_id`, else the first user with a token)."""
+        state = self.state
+        users = [u for u in state.users.values() if u.access_token]
+        user_id = self.params.get("user_id") or (users[0].id if users else "")
+        redirect = self.params.get("redirect_uri", "")
+        if self.params.get("client_id") != state.app_id or not redirect or not user_id:
+            raise graph_error(100, "(#100) Invalid client_id or redirect_uri")
+        query = urlencode({"code": f"fake-code-{user_id}", "state": self.params.get("state", "")})
+        separator = "&" if "?" in redirect else "?"
+        location = f"{redirect}{separator}{query}#_=_"
+        return _Answer(302, b"", {"Location": location, "Content-Type": "text/html"})
+
+    def _oauth_token(self) -> _Answer:
+        state = self.state
+        if self.params.get("client_id") != state.app_id:
+            raise graph_error(101, "Error validating application. Invalid application ID.")
+        if self.params.get("client_secret") != state.app_secret:
+            raise graph_error(1, "Error validating client secret.")
+        token = ""
+        code = self.params.get("code", "")
+        if code.startswith("fake-code-"):
+            user = state.users.get(code.removeprefix("fake-code-"))
+            token = user.access_token if user else ""
+        elif self.params.get("grant_type") == "fb_exchange_token":
+            found = state.tokens.get(self.params.get("fb_exchange_token", ""))
+            token = found.token if found and found.valid else ""
+        if not token:
+            raise graph_error(100, "Invalid verification code format.", subcode=36007)
+        # Long-lived user tokens last about 60 days (page tokens read with them never expire).
+        return _Answer(body={"access_token": token, "token_type": "bearer", "expires_in": 5183944})
 
     def _update(self, object_id: str) -> _Answer:
         hidden_text = self.params.get("is_hidden")
@@ -1270,6 +1316,19 @@ def apply_config(server: FakeGraphServer, body: Mapping[str, Any]) -> None:
         state.tokens[token].moderate = bool(moderate)
     for token, subcode in (body.get("revoke") or {}).items():
         server.fake.revoke_token(token, subcode=subcode)
+    if "webhook_url" in body:
+        if server.webhooks is not None:
+            server.webhooks.stop()
+        server.webhooks = None
+        if body["webhook_url"]:
+            server.webhooks = WebhookSender(
+                state,
+                str(body["webhook_url"]),
+                verify_token=str(body.get("verify_token", "")),
+                escape_slashes=bool(body.get("escape_slashes", False)),
+                duplicate_probability=float(body.get("duplicate_probability", 0.0)),
+                require_subscription=bool(body.get("require_subscription", False)),
+            )
 
 
 def apply_events(server: FakeGraphServer, body: Mapping[str, Any]) -> dict[str, Any]:

@@ -414,11 +414,16 @@ def oauth_dialog_url(
     scopes: Sequence[str],
     state: str,
     version: str = GRAPH_VERSION,
+    www_url: str | None = None,
 ) -> str:
-    """The Facebook Login dialog an administrator is sent to when connecting pages."""
+    """The Facebook Login dialog an administrator is sent to when connecting pages.
+
+    `www_url` replaces https://www.facebook.com/ (the fake server serves the dialog too)."""
     sdk = facebook.GraphAPI()
     sdk.version = version
     url: str = sdk.get_auth_url(app_id, redirect_uri, perms=list(scopes), state=state)
+    if www_url:
+        url = www_url.rstrip("/") + "/" + url[len(facebook.FACEBOOK_WWW_URL) :]
     return url
 
 

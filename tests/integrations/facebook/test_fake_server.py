@@ -758,3 +758,77 @@ def test_command_line_serves_the_seed(tmp_path: Any, monkeypatch: pytest.MonkeyP
 
     assert response.status_code == 200
     assert len(response.json()["data"]) == 6
+
+
+def test_login_flow_against_the_fake(
+    fake_server: FakeGraphServer, fake_graph: FakeGraphApi
+) -> None:
+    from integrations.facebook.graph_http import (
+        HttpGraphApi,
+        oauth_dialog_url,
+        oauth_exchange_code,
+        oauth_extend_token,
+    )
+
+    app_id = fake_graph.state.app_id
+    dialog = oauth_dialog_url(
+        app_id=app_id,
+        redirect_uri="http://127.0.0.1:9/cb",
+        scopes=["pages_show_list"],
+        state="s1",
+        www_url=fake_server.base_url,
+    )
+
+    redirect = requests.get(dialog, allow_redirects=False, timeout=3)
+    location = parse_qs(urlsplit(redirect.headers["Location"]).query)
+    short = oauth_exchange_code(
+        code=location["code"][0],
+        redirect_uri="http://127.0.0.1:9/cb",
+        app_id=app_id,
+        app_secret=APP_SECRET,
+        base_url=fake_server.base_url,
+    )
+    long = oauth_extend_token(
+        access_token=short.access_token,
+        app_id=app_id,
+        app_secret=APP_SECRET,
+        base_url=fake_server.base_url,
+    )
+    pages = HttpGraphApi(
+        base_url=fake_server.base_url, access_token=long.access_token
+    ).me_accounts()
+
+    assert redirect.status_code == 302
+    assert location["state"] == ["s1"]
+    assert short.access_token == USER_TOKEN
+    assert long.expires_in is not None
+    assert [(p.id, p.access_token) for p in pages] == [(PAGE_ID, PAGE_TOKEN)]
+
+
+def test_oauth_rejects_a_wrong_client_secret(fake_server: FakeGraphServer) -> None:
+    from integrations.facebook.graph import GraphTransientError
+    from integrations.facebook.graph_http import oauth_exchange_code
+
+    # Graph answers a wrong secret with code 1 ("unknown"), which we classify as transient.
+    with pytest.raises(GraphTransientError, match="client secret"):
+        oauth_exchange_code(
+            code="fake-code-x",
+            redirect_uri="x",
+            app_id=fake_server.state.app_id,
+            app_secret="wrong",
+            base_url=fake_server.base_url,
+        )
+
+
+def test_webhook_sender_can_be_configured_at_runtime(
+    fake_server: FakeGraphServer, fake_graph: FakeGraphApi, receiver: Receiver
+) -> None:
+    control(fake_server, "POST", "config", {"webhook_url": receiver.url, "verify_token": "t"})
+    post_id = fake_graph.add_post(PAGE_ID, message="Notice")
+
+    fake_graph.add_comment(post_id, message="configured", from_id=CITIZEN[0])
+    receiver.wait_for(1)
+    control(fake_server, "POST", "config", {"webhook_url": None})
+
+    assert receiver.payloads()[0]["entry"][0]["changes"][0]["value"]["message"] == "configured"
+    assert fake_server.webhooks is None
