@@ -26,6 +26,7 @@ scripts/devservices.py.
 
 from __future__ import annotations
 
+import os
 import secrets
 import socket
 import sys
@@ -33,6 +34,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 
 import localenv
 from devservices import ServiceError
@@ -55,9 +57,9 @@ def _django_env(env: dict[str, str]) -> dict[str, str]:
     return env
 
 
-def _check_ports_free(env: dict[str, str]) -> None:
-    for name in ("SHUNANI_WEB_PORT", "SHUNANI_GRAPH_PORT"):
-        port = int(env[name])
+def _check_ports_free(env: Mapping[str, str]) -> None:
+    for name, default in (("SHUNANI_WEB_PORT", "8000"), ("SHUNANI_GRAPH_PORT", "8088")):
+        port = int(env.get(name) or default)
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
             sock.settimeout(0.5)
             if sock.connect_ex(("127.0.0.1", port)) == 0:
@@ -148,9 +150,9 @@ def main(only: list[str]) -> int:
     service = None
     try:
         processes = _processes(only)
+        _check_ports_free(os.environ)
         service = localenv.service_env()
         env = _django_env(service.env)
-        _check_ports_free(env)
         _manage(env, "migrate", "--noinput")
         _manage(env, "compile_translations")
         _manage(env, "collectstatic", "--noinput", "--verbosity", "0")
