@@ -1,12 +1,33 @@
 """Every read of grievances that depends on who is asking starts here."""
 
+from datetime import datetime
+
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from grievances.models import Category, Grievance, GrievanceQuerySet
+from core.calendar import add_working_days
+from grievances.inbox import (
+    TABS,
+    InboxFilters,
+    InboxPage,
+    apply_filters,
+    apply_tab,
+    capped_counts,
+    page_rows,
+)
+from grievances.models import (
+    Category,
+    Grievance,
+    GrievanceEvent,
+    GrievanceQuerySet,
+    Reply,
+    StaffNotification,
+)
 from grievances.tracking import access_key_matches, normalise_tracking_code
 from offices.selectors import office_ids_for_user
 
@@ -58,3 +79,51 @@ def grievance_get_for_citizen(*, code: str, key: str) -> Grievance | None:
 
 def category_list() -> list[Category]:
     return list(Category.objects.filter(is_active=True))
+
+
+# --- the officers' inbox and grievance page ---------------------------------------------------
+
+
+def grievance_inbox_for_user(
+    *, user: User, filters: InboxFilters, cursor: str = "", now: datetime | None = None
+) -> InboxPage:
+    """One keyset page of a tab, and every tab's capped count (plus unread notifications)."""
+    now = now or timezone.now()
+    base = apply_filters(grievance_list_for_user(user=user), filters)
+    due_soon_until = add_working_days(now, settings.GRIEVANCE_DUE_SOON_DAYS)
+    tabs = {
+        tab: apply_tab(base, tab=tab, user_id=user.pk, now=now, due_soon_until=due_soon_until)
+        for tab in TABS
+    }
+    rows, next_cursor = page_rows(tabs[filters.tab], filters=filters, cursor=cursor)
+    unread = (
+        "SELECT 1 FROM grievances_staffnotification WHERE user_id = %s AND read_at IS NULL",
+        [user.pk],
+    )
+    counts = capped_counts(tabs, extra={"notifications": unread})
+    return InboxPage(rows=rows, next_cursor=next_cursor, counts=counts)
+
+
+def grievance_list_for_user_by_ids(*, user: User, ids: list[int]) -> GrievanceQuerySet:
+    """The subset of `ids` that `user` may read (bulk actions): the others silently drop out."""
+    return grievance_list_for_user(user=user).filter(pk__in=ids).order_by("pk")
+
+
+def grievance_timeline(*, grievance: Grievance) -> list[GrievanceEvent]:
+    return list(
+        grievance.events.select_related("actor", "from_office", "to_office").order_by(
+            "created_at", "pk"
+        )
+    )
+
+
+def reply_list_for_grievance(*, grievance: Grievance) -> list[Reply]:
+    return list(grievance.replies.select_related("author").order_by("-created_at", "-pk"))
+
+
+def staff_notification_list_for_user(*, user: User, limit: int = 50) -> list[StaffNotification]:
+    return list(
+        StaffNotification.objects.filter(user=user)
+        .select_related("grievance")
+        .order_by("-created_at", "-pk")[:limit]
+    )

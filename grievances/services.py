@@ -23,8 +23,13 @@ from grievances.models import (
     GrievancePriority,
     GrievanceStatus,
     GrievanceTier,
+    IntakeVia,
     NotGrievanceReason,
+    Reply,
+    ReplyState,
+    StaffNotification,
 )
+from grievances.tasks import reply_deliver_task
 from grievances.tracking import format_tracking_code, hash_access_key, new_access_key
 from grievances.workflow import can_transition
 from offices.models import District, Office, OfficeMembership, Upazila
@@ -32,6 +37,9 @@ from offices.selectors import office_role_for_user, office_user_may_manage
 
 Kind = GrievanceEvent.Kind
 S = GrievanceStatus
+# Facebook allows 8,000 characters in a comment; SMS and the tracking page are happier shorter.
+REPLY_MAX_LENGTH = 2000
+FACEBOOK_CHANNELS = (GrievanceChannel.FACEBOOK_COMMENT, GrievanceChannel.FACEBOOK_POST)
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -647,3 +655,146 @@ def grievance_record_source_changes(*, changes: Sequence[SourceChange]) -> list[
         )
     Grievance.objects.filter(pk__in={c.grievance_id for c in changes}).update(last_activity_at=now)
     return events
+
+
+# --- officers: complaints taken by phone, paper, 333 or at a hearing --------------------------
+
+
+@transaction.atomic
+def grievance_record_officer_entry(
+    *,
+    office: Office,
+    actor: User,
+    intake_via: str,
+    description: str,
+    subject: str = "",
+    upazila: Upazila | None = None,
+    category: Category | None = None,
+    citizen_name: str = "",
+    citizen_phone: str = "",
+    citizen_email: str = "",
+    is_anonymous: bool = False,
+    received_at: datetime | None = None,
+) -> tuple[Grievance, str]:
+    """A complaint an officer types in for a citizen: channel `officer_entry`, and how it came."""
+    if intake_via not in IntakeVia.values:
+        raise ApplicationError(_("Say how the complaint reached the office."))
+    grievance, access_key = grievance_create(
+        office=office,
+        channel=GrievanceChannel.OFFICER_ENTRY,
+        description=description,
+        subject=subject,
+        upazila=upazila,
+        category=category,
+        citizen_name=citizen_name,
+        citizen_phone=citizen_phone,
+        citizen_email=citizen_email,
+        is_anonymous=is_anonymous,
+        received_at=received_at,
+        actor=actor,
+    )
+    grievance.intake_via = intake_via
+    grievance.save(update_fields=["intake_via", "updated_at"])
+    return grievance, access_key
+
+
+# --- public replies: an outbox row first, delivered by a task ---------------------------------
+
+
+@transaction.atomic
+def reply_create(*, grievance: Grievance, author: User, body: str, to_facebook: bool) -> Reply:
+    """Queue a public reply: PUBLIC_REPLY event, response times, delivery after commit."""
+    grievance = _lock(grievance)
+    _ensure_may_act(author, grievance.office)
+    body = body.strip()
+    if not body:
+        raise ApplicationError(_("Write the reply."))
+    if len(body) > REPLY_MAX_LENGTH:
+        raise ApplicationError(
+            _("A reply can be at most %(max)s characters long.") % {"max": REPLY_MAX_LENGTH}
+        )
+    if to_facebook and grievance.channel not in FACEBOOK_CHANNELS:
+        raise ApplicationError(_("This grievance did not come from Facebook."))
+
+    now = timezone.now()
+    reply = Reply(grievance=grievance, author=author, body=body, to_facebook=to_facebook)
+    reply.full_clean()
+    reply.save()
+    fields = ["last_public_update_at", "last_activity_at", "updated_at"]
+    if grievance.first_responded_at is None:  # the first public reply is the first response
+        grievance.first_responded_at = now
+        fields.append("first_responded_at")
+    grievance.last_public_update_at = now
+    grievance.last_activity_at = now
+    grievance.save(update_fields=fields)
+    _event(
+        grievance,
+        Kind.PUBLIC_REPLY,
+        author,
+        note=body,
+        is_public=True,
+        data={"reply_id": reply.pk, "to_facebook": to_facebook},
+    )
+    transaction.on_commit(lambda: reply_deliver_task.delay(reply_id=reply.pk))
+    return reply
+
+
+@transaction.atomic
+def reply_retry(*, reply: Reply, actor: User) -> Reply:
+    """Send a failed reply again. Safe to click twice: only a failed reply is re-queued."""
+    reply = Reply.objects.select_for_update().select_related("grievance__office").get(pk=reply.pk)
+    _ensure_may_act(actor, reply.grievance.office)
+    if reply.state != ReplyState.FAILED:
+        raise ApplicationError(_("Only a reply that failed can be sent again."))
+    reply.state = ReplyState.QUEUED
+    reply.save(update_fields=["state", "updated_at"])
+    transaction.on_commit(lambda: reply_deliver_task.delay(reply_id=reply.pk))
+    return reply
+
+
+@transaction.atomic
+def reply_mark_sent(*, reply: Reply, external_id: str = "") -> Reply:
+    """Delivered (a citizen-only reply is delivered once it shows on the tracking page)."""
+    reply = Reply.objects.select_for_update().get(pk=reply.pk)
+    if reply.state == ReplyState.SENT:
+        return reply
+    now = timezone.now()
+    reply.state = ReplyState.SENT
+    reply.sent_at = now
+    reply.external_id = external_id or reply.external_id
+    reply.attempts += 1
+    reply.first_attempt_at = reply.first_attempt_at or now
+    reply.last_error = ""
+    reply.save(
+        update_fields=[
+            "state",
+            "sent_at",
+            "external_id",
+            "attempts",
+            "first_attempt_at",
+            "last_error",
+            "updated_at",
+        ]
+    )
+    return reply
+
+
+@transaction.atomic
+def reply_record_undeliverable(*, reply: Reply, error: str) -> Reply:
+    """Leave the reply queued with a reason a person can read (e.g. no delivery channel yet)."""
+    reply = Reply.objects.select_for_update().get(pk=reply.pk)
+    if reply.state == ReplyState.SENT:
+        return reply
+    reply.last_error = error[:1000]
+    reply.save(update_fields=["last_error", "updated_at"])
+    return reply
+
+
+# --- staff notifications ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def staff_notification_mark_all_read(*, user: User) -> int:
+    return StaffNotification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from grievances import officer_urls
 from grievances.views import public
 
 app_name = "grievances"
@@ -9,3 +10,4 @@ app_name = "grievances"
 urlpatterns = [
     path("", public.home, name="home"),
 ]
+urlpatterns += officer_urls.urlpatterns

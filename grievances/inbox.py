@@ -1,0 +1,223 @@
+"""The officers' inbox: tabs, filters, search, keyset pages and capped counts.
+
+Pages are read by keyset — `WHERE (sort key, id) > (last row's values) ORDER BY sort key, id
+LIMIT n` — so page 500 costs what page 1 costs, and an index on (office, ..., sort key, id)
+serves every tab (see the `grievance_inbox_*` indexes on `Grievance`). There is no OFFSET
+anywhere. The cursor is opaque to the browser: signed, so nobody can forge sort values.
+
+Counts are capped: each tab counts at most `COUNT_CAP` rows of a LIMITed subquery, all tabs
+in one statement, so no request ever counts a whole table.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.contrib.postgres.search import SearchQuery
+from django.core import signing
+from django.db import connection
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
+
+from core.calendar import DHAKA
+from core.digits import to_latin_digits
+from grievances.models import OPEN_STATUSES, GrievanceQuerySet, GrievanceStatus
+
+PAGE_SIZE = 25
+COUNT_CAP = 100
+_CURSOR_SALT = "grievances.inbox.cursor"
+_TABLE = "grievances_grievance"
+
+TABS = ("new", "mine", "unassigned", "due_soon", "overdue", "resolved", "all")
+DEFAULT_TAB = "new"
+
+
+@dataclass(frozen=True)
+class SortOrder:
+    keys: tuple[str, ...]  # columns before the id tie-breaker
+    descending: bool = False
+
+
+SORTS: dict[str, SortOrder] = {
+    "due": SortOrder(("sort_due_at",)),
+    "priority": SortOrder(("priority_rank", "sort_due_at")),
+    "activity": SortOrder(("last_activity_at",), descending=True),
+}
+DEFAULT_SORT = "due"
+# Triage is first in, first out, with Facebook first: those posts wait in public view.
+_NEW_TAB_ORDER = SortOrder(("channel_rank", "received_at"))
+_DATETIME_KEYS = {"sort_due_at", "last_activity_at", "received_at"}
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    tab: str = DEFAULT_TAB
+    sort: str = DEFAULT_SORT
+    q: str = ""
+    category_id: int | None = None
+    channel: str = ""
+    upazila_id: int | None = None
+    assignee_id: int | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+
+
+@dataclass
+class InboxPage:
+    rows: list[Any]
+    next_cursor: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def sort_order_for(filters: InboxFilters) -> SortOrder:
+    if filters.tab == "new":
+        return _NEW_TAB_ORDER
+    return SORTS.get(filters.sort, SORTS[DEFAULT_SORT])
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=DHAKA)
+
+
+def apply_filters(qs: GrievanceQuerySet, filters: InboxFilters) -> GrievanceQuerySet:
+    """Everything but the tab: category, channel, upazila, assignee, dates and search."""
+    if filters.category_id:
+        qs = qs.filter(category_id=filters.category_id)
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    if filters.upazila_id:
+        qs = qs.filter(upazila_id=filters.upazila_id)
+    if filters.assignee_id:
+        qs = qs.filter(assigned_to_id=filters.assignee_id)
+    if filters.received_from:
+        qs = qs.filter(received_at__gte=_start_of(filters.received_from))
+    if filters.received_to:
+        qs = qs.filter(received_at__lt=_start_of(filters.received_to) + timedelta(days=1))
+    q = to_latin_digits(filters.q.strip())
+    if q:
+        # Whole words through the `simple` full-text index, any part of a word (Bangla vowel
+        # signs split words oddly) through the trigram index, which needs three characters.
+        match = Q(search_vector=SearchQuery(q, config="simple", search_type="websearch"))
+        if len(q) >= 3:
+            match |= Q(search_text__contains=q.upper())
+        qs = qs.filter(match)
+    return qs
+
+
+def apply_tab(
+    qs: GrievanceQuerySet, *, tab: str, user_id: int, now: datetime, due_soon_until: datetime
+) -> GrievanceQuerySet:
+    if tab == "new":
+        return qs.filter(status=GrievanceStatus.NEW)
+    if tab == "mine":
+        return qs.filter(status__in=OPEN_STATUSES, assigned_to_id=user_id)
+    if tab == "unassigned":
+        return qs.filter(status__in=OPEN_STATUSES, assigned_to__isnull=True)
+    if tab == "due_soon":
+        return qs.filter(
+            status__in=OPEN_STATUSES, sort_due_at__gte=now, sort_due_at__lte=due_soon_until
+        )
+    if tab == "overdue":
+        # `sort_due_at` equals `due_at` whenever `due_at` is set; bounding it keeps the scan
+        # on the inbox index.
+        return qs.filter(status__in=OPEN_STATUSES, due_at__lt=now, sort_due_at__lt=now)
+    if tab == "resolved":
+        return qs.filter(status=GrievanceStatus.RESOLVED)
+    return qs
+
+
+# --- keyset ------------------------------------------------------------------------------------
+
+
+def encode_cursor(*, filters: InboxFilters, row: Any) -> str:
+    order = sort_order_for(filters)
+    values = []
+    for key in order.keys:
+        value = getattr(row, key)
+        values.append(value.isoformat() if isinstance(value, datetime) else value)
+    values.append(row.pk)
+    return signing.dumps(
+        {"o": list(order.keys), "d": order.descending, "v": values}, salt=_CURSOR_SALT
+    )
+
+
+def decode_cursor(*, filters: InboxFilters, cursor: str) -> list[Any] | None:
+    """The last row's sort values, or None for a missing, forged or other-sort cursor."""
+    if not cursor:
+        return None
+    order = sort_order_for(filters)
+    try:
+        payload = signing.loads(cursor, salt=_CURSOR_SALT)
+        if payload["o"] != list(order.keys) or payload["d"] != order.descending:
+            return None
+        values: list[Any] = []
+        for key, value in zip((*order.keys, "id"), payload["v"], strict=True):
+            values.append(datetime.fromisoformat(value) if key in _DATETIME_KEYS else int(value))
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    return values
+
+
+def apply_keyset(
+    qs: GrievanceQuerySet, *, filters: InboxFilters, after: Sequence[Any] | None
+) -> GrievanceQuerySet:
+    """Order by (sort keys, id) and start after `after`: one row comparison PostgreSQL reads
+    straight off the index."""
+    order = sort_order_for(filters)
+    columns = (*order.keys, "id")
+    if after is not None:
+        operator = "<" if order.descending else ">"
+        lhs = ", ".join(f'"{_TABLE}"."{column}"' for column in columns)
+        rhs = ", ".join(["%s"] * len(columns))
+        qs = qs.filter(
+            RawSQL(f"({lhs}) {operator} ({rhs})", list(after), output_field=BooleanField())  # noqa: S611  column names are ours, values are parameters
+        )
+    prefix = "-" if order.descending else ""
+    return qs.order_by(*(prefix + column for column in columns))
+
+
+def page_rows(
+    qs: GrievanceQuerySet, *, filters: InboxFilters, cursor: str, page_size: int = PAGE_SIZE
+) -> tuple[list[Any], str]:
+    after = decode_cursor(filters=filters, cursor=cursor)
+    rows = list(apply_keyset(qs, filters=filters, after=after)[: page_size + 1])
+    next_cursor = ""
+    if len(rows) > page_size:
+        rows = rows[:page_size]
+        next_cursor = encode_cursor(filters=filters, row=rows[-1])
+    return rows, next_cursor
+
+
+# --- capped counts ------------------------------------------------------------------------------
+
+
+def capped_counts(
+    querysets: dict[str, GrievanceQuerySet],
+    *,
+    extra: dict[str, tuple[str, list[Any]]] | None = None,
+    cap: int | None = None,
+) -> dict[str, int]:
+    """Count each queryset up to `cap` rows, all in one statement. `extra` adds raw
+    `SELECT 1 ...` subqueries (e.g. unread notifications) to the same round trip."""
+    cap = cap or COUNT_CAP
+    parts: list[str] = []
+    params: list[Any] = []
+    names: list[str] = []
+    for name, qs in querysets.items():
+        sql, qs_params = qs.order_by().values("pk")[:cap].query.sql_with_params()
+        parts.append(f"(SELECT count(*) FROM ({sql}) AS c)")  # noqa: S608  compiled SQL
+        params.extend(qs_params)
+        names.append(name)
+    for name, (sql, sql_params) in (extra or {}).items():
+        parts.append(f"(SELECT count(*) FROM ({sql} LIMIT {int(cap)}) AS c)")  # noqa: S608
+        params.extend(sql_params)
+        names.append(name)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        values = cursor.fetchone()
+    return dict(zip(names, values, strict=True))
+
+
+def with_tab(filters: InboxFilters, tab: str) -> InboxFilters:
+    return replace(filters, tab=tab)

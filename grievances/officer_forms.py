@@ -1,0 +1,245 @@
+"""Input validation for the officers' pages. Forms parse; services decide."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.digits import to_latin_digits
+from grievances.inbox import DEFAULT_SORT, DEFAULT_TAB, TABS
+from grievances.models import (
+    GrievanceChannel,
+    GrievanceOutcome,
+    GrievancePriority,
+    IntakeVia,
+    NotGrievanceReason,
+)
+from grievances.privacy import privacy_findings
+
+TAB_LABELS = {
+    "new": _("New"),
+    "mine": _("Mine"),
+    "unassigned": _("Unassigned"),
+    "due_soon": _("Due soon"),
+    "overdue": _("Overdue"),
+    "resolved": _("Resolved, awaiting the citizen"),
+    "all": _("All"),
+}
+SORT_CHOICES = [
+    ("due", _("Due date")),
+    ("priority", _("Priority")),
+    ("activity", _("Last activity")),
+]
+
+Choices = list[tuple[Any, str]]
+
+
+class InboxFilterForm(forms.Form):
+    tab = forms.ChoiceField(choices=[(t, TAB_LABELS[t]) for t in TABS], required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
+    q = forms.CharField(label=_("Search"), max_length=200, required=False)
+    category = forms.TypedChoiceField(label=_("Category"), coerce=int, required=False)
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=[("", _("Any")), *GrievanceChannel.choices], required=False
+    )
+    upazila = forms.TypedChoiceField(label=_("Upazila"), coerce=int, required=False)
+    assignee = forms.TypedChoiceField(label=_("Assigned to"), coerce=int, required=False)
+    received_from = forms.DateField(label=_("Received from"), required=False)
+    received_to = forms.DateField(label=_("Received until"), required=False)
+    cursor = forms.CharField(required=False, max_length=500)
+
+    def __init__(
+        self, *args: Any, categories: Choices, upazilas: Choices, assignees: Choices, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        any_choice: Choices = [("", _("Any"))]
+        self.fields["category"].choices = any_choice + categories
+        self.fields["upazila"].choices = any_choice + upazilas
+        self.fields["assignee"].choices = any_choice + assignees
+
+    def clean_tab(self) -> str:
+        return self.cleaned_data["tab"] or DEFAULT_TAB
+
+    def clean_sort(self) -> str:
+        return self.cleaned_data["sort"] or DEFAULT_SORT
+
+
+class BulkActionForm(forms.Form):
+    ACTIONS = [
+        ("not_grievance", _("Mark as not a grievance")),
+        ("assign", _("Assign")),
+        ("categorise", _("Set category")),
+    ]
+    ids = forms.TypedMultipleChoiceField(
+        coerce=int, error_messages={"required": _("Tick at least one grievance.")}
+    )
+    action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
+    reason = forms.ChoiceField(
+        label=_("Reason"), choices=[("", "—"), *NotGrievanceReason.choices], required=False
+    )
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False)
+    assignee = forms.TypedChoiceField(label=_("Assign to"), coerce=int, required=False)
+    category = forms.TypedChoiceField(label=_("Category"), coerce=int, required=False)
+
+    def __init__(self, *args: Any, categories: Choices, assignees: Choices, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Which ids the user may touch is the selector's job; here they only need to be numbers.
+        self.fields["ids"].choices = [(v, v) for v in self.data.getlist("ids") if v.isdigit()]
+        self.fields["assignee"].choices = [("", "—"), *assignees]
+        self.fields["category"].choices = [("", "—"), *categories]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        action = data.get("action")
+        if action == "not_grievance" and not data.get("reason"):
+            self.add_error("reason", _("Choose why these are not grievances."))
+        if action == "assign" and not data.get("assignee"):
+            self.add_error("assignee", _("Choose whom to assign them to."))
+        if action == "categorise" and not data.get("category"):
+            self.add_error("category", _("Choose the category."))
+        return data
+
+
+# --- one form per action on the grievance page -----------------------------------------------
+
+
+class NoteOnlyForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RequiredNoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AssignForm(forms.Form):
+    assignee = forms.TypedChoiceField(label=_("Assign to"), coerce=int)
+
+    def __init__(self, *args: Any, assignees: Choices, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = assignees
+
+
+class TransferForm(forms.Form):
+    office = forms.TypedChoiceField(label=_("To office"), coerce=int)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, offices: Choices, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["office"].choices = offices
+
+
+class CategoriseForm(forms.Form):
+    category = forms.TypedChoiceField(label=_("Category"), coerce=int)
+
+    def __init__(self, *args: Any, categories: Choices, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = categories
+
+
+class PriorityForm(forms.Form):
+    priority = forms.ChoiceField(label=_("Priority"), choices=GrievancePriority.choices)
+
+
+class NotGrievanceForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=NotGrievanceReason.choices)
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False)
+
+
+class DuplicateForm(forms.Form):
+    original = forms.CharField(
+        label=_("Tracking code of the original grievance"),
+        max_length=30,
+        help_text=_("For example DHA-2611-00042"),
+    )
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False)
+
+    def clean_original(self) -> str:
+        return to_latin_digits(self.cleaned_data["original"]).strip().upper()
+
+
+class ResolveForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=GrievanceOutcome.choices)
+    referred_to = forms.CharField(
+        label=_("Referred to (office or body)"), max_length=300, required=False
+    )
+    note = forms.CharField(
+        label=_("The answer the citizen will see"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if (
+            data.get("outcome") == GrievanceOutcome.REFERRED
+            and not data.get("referred_to", "").strip()
+        ):
+            self.add_error(
+                "referred_to", _("Name the office or body the grievance was referred to.")
+            )
+        return data
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Public reply"), max_length=2000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    to_facebook = forms.BooleanField(
+        label=_("Also post under the citizen's Facebook comment"), required=False
+    )
+    confirm_privacy = forms.BooleanField(
+        label=_("I have checked: this personal information may be published"), required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        self.findings = privacy_findings(data.get("body", ""))
+        if self.findings and not data.get("confirm_privacy"):
+            raise forms.ValidationError(
+                _(
+                    "The reply seems to contain personal information (%(found)s). Remove it, or "
+                    "tick the box to confirm it may be published."
+                )
+                % {"found": ", ".join(str(f.label) + ": " + f.text for f in self.findings)},
+                code="privacy",
+            )
+        return data
+
+
+class OfficerEntryForm(forms.Form):
+    office = forms.TypedChoiceField(label=_("Office"), coerce=int)
+    intake_via = forms.ChoiceField(label=_("Received by"), choices=IntakeVia.choices)
+    received_on = forms.DateField(label=_("Date received"), required=False)
+    subject = forms.CharField(label=_("Subject"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("The complaint"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    category = forms.TypedChoiceField(
+        label=_("Category"), coerce=int, required=False, empty_value=None
+    )
+    upazila = forms.TypedChoiceField(
+        label=_("Upazila"), coerce=int, required=False, empty_value=None
+    )
+    citizen_name = forms.CharField(label=_("Citizen's name"), max_length=200, required=False)
+    citizen_phone = forms.CharField(label=_("Citizen's mobile"), max_length=20, required=False)
+    citizen_email = forms.EmailField(label=_("Citizen's e-mail"), required=False)
+    is_anonymous = forms.BooleanField(
+        label=_("The citizen wishes to stay anonymous"), required=False
+    )
+
+    def __init__(
+        self, *args: Any, offices: Choices, categories: Choices, upazilas: Choices, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["office"].choices = offices
+        self.fields["category"].choices = [("", "—"), *categories]
+        self.fields["upazila"].choices = [("", "—"), *upazilas]
+
+    def clean_citizen_phone(self) -> str:
+        return to_latin_digits(self.cleaned_data["citizen_phone"]).strip()
