@@ -706,14 +706,16 @@ class _Exchange:
             error = self.state.take_next_error()
             if error is not None:
                 raise wire_error_for(error)
-            if self.segments == ["oauth", "access_token"]:
-                answer = self._oauth_token()
-            elif self.segments == ["dialog", "oauth"]:
-                answer = self._oauth_dialog()
-            else:
-                self.ctx = self.state.authenticate(token, self.params.get("appsecret_proof"))
-                self.state.record_call(self.ctx)
-                answer = self._route()
+            # One request at a time touches the store: handler threads run concurrently.
+            with self.state.lock:
+                if self.segments == ["oauth", "access_token"]:
+                    answer = self._oauth_token()
+                elif self.segments == ["dialog", "oauth"]:
+                    answer = self._oauth_dialog()
+                else:
+                    self.ctx = self.state.authenticate(token, self.params.get("appsecret_proof"))
+                    self.state.record_call(self.ctx)
+                    answer = self._route()
         except FakeGraphFailure as failure:
             answer = self._failure(failure)
         if self.action("commit_then_drop") and self.created_id:
@@ -1287,6 +1289,7 @@ def reset_state(state: FakeGraphState) -> None:
             state.tokens,
             state.posts,
             state.comments,
+            state.comments_by_post,
             state.private_replies,
             state.subscriptions,
             state.page_calls,

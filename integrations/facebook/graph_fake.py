@@ -338,6 +338,8 @@ class FakeGraphState:
     tokens: dict[str, FakeToken] = field(default_factory=dict)
     posts: dict[str, FakePost] = field(default_factory=dict)
     comments: dict[str, FakeComment] = field(default_factory=dict)
+    # Lists per post, so a thread read does not scan every comment of every page.
+    comments_by_post: dict[str, list[FakeComment]] = field(default_factory=dict)
     private_replies: dict[str, dict[str, str]] = field(default_factory=dict)
     subscriptions: dict[str, list[str]] = field(default_factory=dict)
     clock: FakeClock = field(default_factory=FakeClock)
@@ -355,6 +357,14 @@ class FakeGraphState:
 
     def next_seq(self) -> int:
         return next(self._seq)
+
+    def insert_comment(self, comment: FakeComment) -> None:
+        with self.lock:
+            self.comments[comment.id] = comment
+            self.comments_by_post.setdefault(comment.post_id, []).append(comment)
+
+    def post_comments(self, post_id: str) -> list[FakeComment]:
+        return list(self.comments_by_post.get(post_id, ()))
 
     def take_next_error(self) -> GraphError | None:
         with self.lock:
@@ -502,12 +512,12 @@ class FakeGraphState:
     ) -> list[FakeComment]:
         if object_id in self.posts:
             self.get_post(object_id)
-            found = [c for c in self.comments.values() if c.post_id == object_id]
+            found = self.post_comments(object_id)
             if not stream:
                 found = [c for c in found if not c.is_reply]
         elif object_id in self.comments:
-            self.get_comment(object_id)
-            found = [c for c in self.comments.values() if c.parent_id == object_id]
+            parent = self.get_comment(object_id)
+            found = [c for c in self.post_comments(parent.post_id) if c.parent_id == object_id]
         else:
             raise not_found(object_id)
         if ctx.is_user:
@@ -525,11 +535,14 @@ class FakeGraphState:
 
     def comment_total(self, object_id: str, *, stream: bool) -> int:
         if object_id in self.posts:
-            found = [c for c in self.comments.values() if c.post_id == object_id]
+            found = self.post_comments(object_id)
             if not stream:
                 found = [c for c in found if not c.is_reply]
+        elif object_id in self.comments:
+            post_id = self.comments[object_id].post_id
+            found = [c for c in self.post_comments(post_id) if c.parent_id == object_id]
         else:
-            found = [c for c in self.comments.values() if c.parent_id == object_id]
+            found = []
         return sum(1 for c in found if not c.deleted)
 
     def render_post(
@@ -567,8 +580,8 @@ class FakeGraphState:
     def _post_updated(self, post: FakePost) -> datetime:
         # graph-api.md §2.1: updated_time moves with new comments (UNCONFIRMED today).
         latest = post.updated_time or post.created_time
-        for comment in self.comments.values():
-            if comment.post_id == post.id and not comment.deleted:
+        for comment in self.post_comments(post.id):
+            if not comment.deleted:
                 latest = max(latest, comment.created_time)
         return latest
 
@@ -723,7 +736,7 @@ class FakeGraphState:
                 from_name=page.name,
                 seq=self.next_seq(),
             )
-            self.comments[comment.id] = comment
+            self.insert_comment(comment)
         self.notify(page.id, comment_change(comment, "add", self))
         return comment
 
@@ -1096,7 +1109,7 @@ class FakeGraphApi:
                 visible_from=now + timedelta(seconds=visible_after) if visible_after else None,
                 seq=self.state.next_seq(),
             )
-            self.state.comments[comment.id] = comment
+            self.state.insert_comment(comment)
         if notify:
             self.state.notify(page_id, comment_change(comment, "add", self.state))
         return comment.id
@@ -1131,7 +1144,9 @@ class FakeGraphApi:
 
     def replies_by_page(self, page_id: str) -> list[FakeComment]:
         """Every comment the page wrote (for assertions like "exactly one reply")."""
-        return [c for c in self.state.comments.values() if c.from_id == page_id and not c.deleted]
+        with self.state.lock:
+            comments = list(self.state.comments.values())
+        return [c for c in comments if c.from_id == page_id and not c.deleted]
 
     # -- the port ------------------------------------------------------------------------
 
@@ -1162,7 +1177,7 @@ class FakeGraphApi:
         self, page_id: str, since: datetime | None = None, *, edge: PostsEdge = "feed"
     ) -> Iterator[GraphPost]:
         ctx = self._call(page_id)
-        with _mapped():
+        with _mapped(self.state.lock):
             posts = self.state.list_posts(page_id, edge, since=since)
             fields = parse_fields(POST_FIELDS)
             rendered = [self.state.render_post(p, fields, ctx) for p in posts]
@@ -1170,7 +1185,7 @@ class FakeGraphApi:
 
     def post_get(self, post_id: str) -> GraphPost:
         ctx = self._call(post_id)
-        with _mapped():
+        with _mapped(self.state.lock):
             return post_from_graph(self.state.render_node(post_id, parse_fields(POST_FIELDS), ctx))
 
     def object_comments(
@@ -1182,7 +1197,7 @@ class FakeGraphApi:
         since: datetime | None = None,
     ) -> Iterator[GraphComment]:
         ctx = self._call(object_id)
-        with _mapped():
+        with _mapped(self.state.lock):
             found = self.state.list_comments(
                 object_id, ctx, stream=filter_stream, order=order, since=since
             )
@@ -1193,32 +1208,32 @@ class FakeGraphApi:
 
     def comment_get(self, comment_id: str) -> GraphComment:
         ctx = self._call(comment_id)
-        with _mapped():
+        with _mapped(self.state.lock):
             raw = self.state.render_node(comment_id, parse_fields(COMMENT_FIELDS), ctx)
         return comment_from_graph(raw)
 
     def comment_reply(self, comment_id: str, message: str) -> GraphReply:
         ctx = self._call(comment_id)
-        with _mapped():
+        with _mapped(self.state.lock):
             comment = self.state.create_comment(comment_id, message, ctx)
             raw = self.state.render_comment(comment, parse_fields(REPLY_FIELDS), ctx)
         return reply_from_graph(raw, message=message)
 
     def comment_set_hidden(self, comment_id: str, hidden: bool) -> None:
         ctx = self._call(comment_id)
-        with _mapped():
+        with _mapped(self.state.lock):
             self.state.update_comment(comment_id, ctx, is_hidden=hidden)
 
     def comment_delete(self, comment_id: str) -> None:
         ctx = self._call(comment_id)
-        with _mapped():
+        with _mapped(self.state.lock):
             self.state.delete_comment_as_page(comment_id, ctx)
 
     def recent_page_replies(
         self, comment_id: str, page_id: str, limit: int = 25
     ) -> list[GraphComment]:
         ctx = self._call(comment_id)
-        with _mapped():
+        with _mapped(self.state.lock):
             found = self.state.list_comments(
                 comment_id, ctx, stream=True, order="reverse_chronological"
             )[: min(limit, MAX_PAGE_SIZE)]
@@ -1229,13 +1244,13 @@ class FakeGraphApi:
 
     def private_reply(self, page_id: str, comment_id: str, message: str) -> GraphPrivateReply:
         ctx = self._call(page_id)
-        with _mapped():
+        with _mapped(self.state.lock):
             result = self.state.send_private_reply(page_id, comment_id, message, ctx)
         return GraphPrivateReply(result["message_id"], result.get("recipient_id", ""))
 
     def subscribe_app(self, page_id: str, fields: Sequence[str] = ("feed",)) -> None:
         ctx = self._call(page_id)
-        with _mapped():
+        with _mapped(self.state.lock):
             self.state.subscribe(page_id, fields, ctx)
 
     def subscribed_apps(self, page_id: str) -> list[str]:
@@ -1244,7 +1259,7 @@ class FakeGraphApi:
 
     def me_accounts(self) -> list[GraphPage]:
         ctx = self._call()
-        with _mapped():
+        with _mapped(self.state.lock):
             pages = self.state.accounts(ctx)
             fields = parse_fields(PAGE_FIELDS)
             return [page_from_graph(self.state.render_page(p, fields, ctx)) for p in pages]
@@ -1265,12 +1280,17 @@ class FakeGraphApi:
 
 
 class _mapped:
-    """Turn store failures into our exceptions, exactly as the HTTP adapter would."""
+    """Hold the store's lock, and turn store failures into our exceptions exactly as the HTTP
+    adapter would."""
+
+    def __init__(self, lock: threading.RLock) -> None:
+        self.lock = lock
 
     def __enter__(self) -> None:
-        return None
+        self.lock.acquire()
 
     def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
+        self.lock.release()
         if isinstance(exc, FakeGraphFailure):
             raise _to_error(exc) from None
 

@@ -832,3 +832,31 @@ def test_webhook_sender_can_be_configured_at_runtime(
 
     assert receiver.payloads()[0]["entry"][0]["changes"][0]["value"]["message"] == "configured"
     assert fake_server.webhooks is None
+
+
+def test_concurrent_reads_while_citizens_write(
+    fake_graph: FakeGraphApi, fake_graph_url: str
+) -> None:
+    post_id = seed_thread(fake_graph, comments=20)
+    statuses: list[int] = []
+
+    def reader() -> None:
+        with requests.Session() as session:
+            for _ in range(15):
+                response = session.get(
+                    f"{fake_graph_url}/{post_id}/comments",
+                    params={"access_token": PAGE_TOKEN, "filter": "stream", "limit": 100},
+                    timeout=5,
+                )
+                statuses.append(response.status_code)
+
+    readers = [threading.Thread(target=reader) for _ in range(6)]
+    for thread in readers:
+        thread.start()
+    for n in range(200):
+        fake_graph.add_comment(post_id, message=f"live {n}", from_id=CITIZEN[0])
+    for thread in readers:
+        thread.join()
+
+    assert statuses == [200] * 90
+    assert len(list(fake_graph.object_comments(post_id))) == 220
