@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
+import socketserver
 import threading
 import time
 from collections.abc import Iterator
@@ -419,6 +420,12 @@ def test_probability_alone_means_every_match_sometimes(fake_server: FakeGraphSer
 # --------------------------------------------------------------------------- webhooks
 
 
+class _QuickServer(ThreadingHTTPServer):
+    def server_bind(self) -> None:  # no reverse DNS lookup of the host name
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = "127.0.0.1", self.server_address[1]
+
+
 class Receiver:
     """A webhook endpoint recording the exact bytes and headers it was sent."""
 
@@ -451,7 +458,7 @@ class Receiver:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _QuickServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}/integrations/facebook/webhook/"
         threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
