@@ -87,6 +87,7 @@ from integrations.facebook.graph_fake import (
 )
 
 _VERSION = re.compile(r"v\d+\.\d+")
+MAX_BATCH = 1000
 _POST_EDGES = ("feed", "posts", "published_posts")
 _DEFAULT_PAGE_FIELDS = "access_token,category,name,id,tasks"
 
@@ -222,6 +223,7 @@ class WebhookSender:
         self._cond = threading.Condition()
         self._queue: list[tuple[float, int, WebhookDelivery]] = []
         self._stopped = False
+        self._busy = False
         self._thread = threading.Thread(target=self._run, name="fake-webhooks", daemon=True)
         self._thread.start()
         state.listeners.append(self.on_change)
@@ -278,8 +280,9 @@ class WebhookSender:
                 held.reverse()
             elif order == "shuffle":
                 self._rng.shuffle(held)
-            if held:
-                self.send(self.payload(held), **send_options)
+            # graph-api.md §4.3: "a maximum of 1000 updates" per delivery.
+            for start in range(0, len(held), MAX_BATCH):
+                self.send(self.payload(held[start : start + MAX_BATCH]), **send_options)
 
     def send(
         self,
@@ -337,8 +340,6 @@ class WebhookSender:
             self.state.listeners.remove(self.on_change)
 
     # -- delivery loop -------------------------------------------------------------------
-
-    _busy = False
 
     def _schedule(self, delivery: WebhookDelivery, delay: float) -> None:
         with self._cond:
@@ -1520,9 +1521,13 @@ def main(argv: list[str] | None = None) -> None:
     live = LiveCitizens(fake, args.live_rate) if args.live_rate > 0 else None
     if live:
         live.start()
-    print(f"Fake Graph API on {server.base_url}/{GRAPH_VERSION} ({len(fake.state.pages)} pages)")
+    # Flushed: under a process manager stdout is a pipe and the banner would sit in a buffer.
+    print(
+        f"Fake Graph API on {server.base_url}/{GRAPH_VERSION} ({len(fake.state.pages)} pages)",
+        flush=True,
+    )
     for page in fake.state.pages.values():
-        print(f"  page {page.id}  {page.name}  token {page.access_token}")
+        print(f"  page {page.id}  {page.name}  token {page.access_token}", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -1538,10 +1543,10 @@ def _handshake_later(sender: WebhookSender) -> None:
     for _ in range(30):
         status, echoed = sender.handshake()
         if echoed:
-            print(f"Webhook handshake OK ({sender.url})")
+            print(f"Webhook handshake OK ({sender.url})", flush=True)
             return
         if status:
-            print(f"Webhook handshake refused: HTTP {status}")
+            print(f"Webhook handshake refused: HTTP {status}", flush=True)
             return
         time.sleep(1)
 

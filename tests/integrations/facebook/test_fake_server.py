@@ -867,3 +867,19 @@ def test_concurrent_reads_while_citizens_write(
 
     assert statuses == [200] * 90
     assert len(list(fake_graph.object_comments(post_id))) == 220
+
+
+def test_batches_are_split_at_1000_changes(
+    fake_server: FakeGraphServer, fake_graph: FakeGraphApi, receiver: Receiver
+) -> None:
+    sender = WebhookSender(fake_server.state, receiver.url)
+    post_id = fake_graph.add_post(PAGE_ID, message="Notice")
+
+    with sender.batch():
+        for n in range(1001):
+            fake_graph.add_comment(post_id, message=f"c{n}", from_id=CITIZEN[0])
+    receiver.wait_for(2)
+    sender.stop()
+
+    sizes = sorted(sum(len(e["changes"]) for e in p["entry"]) for p in receiver.payloads())
+    assert sizes == [1, 1000]
