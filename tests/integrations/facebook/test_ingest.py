@@ -274,7 +274,7 @@ def test_concurrent_workers_create_exactly_one_grievance_per_top_level_comment(o
     batches = [
         [comment_value(n) for n in range(1, 11)],
         [comment_value(n) for n in range(10, 0, -1)],
-        [comment_value(n, parent=n - 1) for n in range(12, 2, -1)] + [comment_value(1)],
+        [comment_value(100 + n, parent=n) for n in range(10, 0, -1)] + [comment_value(1)],
     ] * 3
 
     errors = _in_threads([lambda b=b: deliver(page, *b) for b in batches])
