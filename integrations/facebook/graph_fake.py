@@ -1255,6 +1255,8 @@ class FakeGraphApi:
 
     def subscribed_apps(self, page_id: str) -> list[str]:
         self._call(page_id)
+        if page_id not in self.state.pages:
+            raise _to_error(not_found(page_id))
         return [self.state.app_name] if self.state.subscriptions.get(page_id) else []
 
     def me_accounts(self) -> list[GraphPage]:

@@ -152,7 +152,8 @@ class _Transport:
         except facebook.GraphAPIError as exc:
             if isinstance(exc.result, dict) and isinstance(exc.result.get("error"), dict):
                 raise self._error(exc.result["error"]) from None
-            return self._from_raw()  # "Maintype was not text, image, or querystring"
+            # "Maintype was not text, image, or querystring", or an OAuth-style string error.
+            return self._from_raw()
         except requests.Timeout:
             raise GraphTransientError(f"Graph did not answer within {self.timeout}s") from None
         except requests.JSONDecodeError:
@@ -184,8 +185,9 @@ class _Transport:
             body = json.loads(response.content) if response.content else None
         except ValueError:
             body = None
-        if isinstance(body, dict) and isinstance(body.get("error"), dict):
-            raise self._error(body["error"])
+        if isinstance(body, dict) and "error" in body:
+            error = body["error"]
+            raise self._error(error if isinstance(error, dict) else {"message": str(error)})
         if body is not None and response.status_code < 400:
             return body  # F51: valid JSON labelled text/javascript
         raise error_from_graph(None, http_status=response.status_code, usage=self.last_usage)

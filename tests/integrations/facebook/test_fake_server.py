@@ -883,3 +883,18 @@ def test_batches_are_split_at_1000_changes(
 
     sizes = sorted(sum(len(e["changes"]) for e in p["entry"]) for p in receiver.payloads())
     assert sizes == [1, 1000]
+
+
+def test_spontaneous_duplicate_deliveries(
+    fake_server: FakeGraphServer, fake_graph: FakeGraphApi, receiver: Receiver
+) -> None:
+    # F44 without any receiver failure
+    sender = WebhookSender(fake_server.state, receiver.url, duplicate_probability=1.0)
+    post_id = fake_graph.add_post(PAGE_ID, message="Notice")
+
+    fake_graph.add_comment(post_id, message="twice", from_id=CITIZEN[0])
+    receiver.wait_for(2)
+    sender.stop()
+
+    assert len(receiver.bodies) == 2
+    assert receiver.bodies[0] == receiver.bodies[1]

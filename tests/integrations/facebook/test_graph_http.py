@@ -514,3 +514,26 @@ def test_parse_signed_request() -> None:
 
 def test_appsecret_proof_matches_the_documented_formula() -> None:
     assert appsecret_proof(SECRET, TOKEN) == PROOF
+
+
+@responses.activate
+def test_string_error_under_an_odd_content_type_is_still_an_error() -> None:
+    responses.get(f"{BASE}/c1", body='{"error": "invalid_request"}', content_type="text/plain")
+
+    with pytest.raises(GraphError, match="invalid_request"):
+        api().comment_get("c1")
+
+
+def test_refused_connection_is_transient() -> None:
+    # F6, "stop listening": nothing listens on a port we just released.
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    graph = HttpGraphApi(base_url=f"http://127.0.0.1:{port}/v25.0", access_token=TOKEN)
+
+    with pytest.raises(GraphTransientError) as excinfo:
+        graph.comment_get("c1")
+
+    assert TOKEN not in str(excinfo.value)
