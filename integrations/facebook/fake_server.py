@@ -75,12 +75,14 @@ from integrations.facebook.graph_fake import (
     FakeGraphApi,
     FakeGraphFailure,
     FakeGraphState,
+    comment_change,
     decode_cursor,
     dump_state,
     encode_cursor,
     graph_error,
     not_found,
     parse_fields,
+    post_change,
     regain_header,
     token_failure,
     wire_error_for,
@@ -331,6 +333,10 @@ class WebhookSender:
                     return False
                 self._cond.wait(min(remaining, 0.05))
         return True
+
+    @property
+    def batching(self) -> bool:
+        return self._held is not None
 
     def stop(self) -> None:
         with self._cond:
@@ -1041,7 +1047,7 @@ class _Exchange:
                     }
                 )
             body["paging"] = paging
-        return self._list_answer(body)
+        return _Answer(body=body)
 
     def _comments(self, object_id: str) -> _Answer:
         state, ctx = self.state, self.ctx
@@ -1069,7 +1075,7 @@ class _Exchange:
         if after or before:
             item_id, offset = decode_cursor(after or before or "")
             if self.action("invalid_cursor"):
-                return self._list_answer({"data": []})  # F28 in "empty" mode
+                return _Answer(body={"data": []})  # F28 in "empty" mode
             if item_id in ids:
                 position = ids.index(item_id)
                 start = position + 1 if after else max(0, position - limit)
@@ -1082,7 +1088,7 @@ class _Exchange:
         if self.action("empty_page_with_next"):
             # F21: nothing this time, but `next` continues from the same place.
             again = {**base, **({"after": after} if after else {})}
-            return self._list_answer({"data": [], "paging": {"next": self._link(again)}})
+            return _Answer(body={"data": [], "paging": {"next": self._link(again)}})
         if self.action("short_page") and len(window) > 1:
             # F22: fewer than `limit` (filtered), `next` resumes after the last one sent.
             window = window[: max(1, int(self.param("keep", 1)))]
@@ -1101,7 +1107,7 @@ class _Exchange:
                 item.pop("from", None)
         body: dict[str, Any] = {"data": data}
         if self.action("no_paging") or not window:
-            return self._list_answer(body)  # F23, or an empty result
+            return _Answer(body=body)  # F23, or an empty result
         cursors = {
             "before": encode_cursor(window[0], start),
             "after": encode_cursor(window[-1], start + len(window) - 1),
@@ -1112,9 +1118,6 @@ class _Exchange:
         if start > 0:
             paging["previous"] = self._link({**base, "before": cursors["before"]})
         body["paging"] = paging
-        return self._list_answer(body)
-
-    def _list_answer(self, body: dict[str, Any]) -> _Answer:
         return _Answer(body=body)
 
     def _link(self, params: Mapping[str, str]) -> str:
@@ -1366,24 +1369,21 @@ def apply_events(server: FakeGraphServer, body: Mapping[str, Any]) -> dict[str, 
 
 
 def _apply_event(server: FakeGraphServer, event: Mapping[str, Any]) -> str:
-    fake = server.fake
-    kind = event["type"]
+    kind = str(event["type"])
     notify = bool(event.get("webhook", True))
     sender = server.webhooks
-    extra_copies = int(event.get("copies", 1)) - 1
-    signature = event.get("signature", "ok")
-    if sender is not None and notify and (extra_copies or signature != "ok"):
-        # F43/F44 per event: deliver this change with a bad signature or several times.
-        notify = False
-        result = _do_event(fake, kind, event, notify=False)
-        value = _change_for(fake, kind, result)
-        if value is not None:
-            page_id, change = value
-            sender.send(
-                sender.payload([(page_id, change)]), copies=extra_copies + 1, signature=signature
-            )
-        return result
-    return _do_event(fake, kind, event, notify=notify)
+    copies = int(event.get("copies", 1))
+    signature = str(event.get("signature", "ok"))
+    delay = float(event.get("delay", 0))
+    special = copies != 1 or signature != "ok" or delay > 0
+    if sender is None or not notify or not special or sender.batching:
+        return _do_event(server.fake, kind, event, notify=notify)
+    # F43/F44/F45 for one event: a bad or missing signature, several copies, a late delivery.
+    result = _do_event(server.fake, kind, event, notify=False)
+    change = _change_for(server.fake, kind, result)
+    if change is not None:
+        sender.send(sender.payload([change]), copies=copies, signature=signature, delay=delay)
+    return result
 
 
 def _do_event(fake: FakeGraphApi, kind: str, event: Mapping[str, Any], *, notify: bool) -> str:
@@ -1423,8 +1423,6 @@ def _do_event(fake: FakeGraphApi, kind: str, event: Mapping[str, Any], *, notify
 
 
 def _change_for(fake: FakeGraphApi, kind: str, object_id: str) -> tuple[str, dict[str, Any]] | None:
-    from integrations.facebook.graph_fake import comment_change, post_change
-
     state = fake.state
     if kind == "post":
         post = state.posts[object_id]

@@ -898,3 +898,25 @@ def test_spontaneous_duplicate_deliveries(
 
     assert len(receiver.bodies) == 2
     assert receiver.bodies[0] == receiver.bodies[1]
+
+
+def test_a_delayed_event_arrives_after_later_ones(
+    fake_server: FakeGraphServer,
+    fake_graph: FakeGraphApi,
+    webhooks: WebhookSender,
+    receiver: Receiver,
+) -> None:
+    # F45: the `add` reaches the receiver after the `edited`
+    post_id = fake_graph.add_post(PAGE_ID, message="Notice")
+
+    added = control(
+        fake_server,
+        "POST",
+        "events",
+        {"type": "comment", "post_id": post_id, "message": "v1", "delay": 0.3},
+    )["ids"][0]
+    control(fake_server, "POST", "events", {"type": "edit", "comment_id": added, "message": "v2"})
+    receiver.wait_for(2)
+
+    verbs = [p["entry"][0]["changes"][0]["value"]["verb"] for p in receiver.payloads()]
+    assert verbs == ["edited", "add"]
