@@ -920,3 +920,59 @@ def test_a_delayed_event_arrives_after_later_ones(
 
     verbs = [p["entry"][0]["changes"][0]["value"]["verb"] for p in receiver.payloads()]
     assert verbs == ["edited", "add"]
+
+
+def fault_response(server: FakeGraphServer, action: str, **params: Any) -> requests.Response:
+    server.add_fault(FaultRule(action=action, params=params))
+    return get(f"{server.base_url}/v25.0", f"/{PAGE_ID}/feed")
+
+
+def test_fault_wire_shapes(fake_server: FakeGraphServer, fake_graph: FakeGraphApi) -> None:
+    for n in range(3):
+        fake_graph.add_post(PAGE_ID, message=f"p{n}", created_time=T0 + timedelta(hours=n))
+
+    unknown = fault_response(fake_server, "unknown_500")
+    html = fault_response(fake_server, "html_5xx", status=503)
+    empty = fault_response(fake_server, "empty_500")
+    app = fault_response(fake_server, "app_limit")
+    buc = fault_response(fake_server, "buc_limit", minutes=9)
+    js = fault_response(fake_server, "javascript_content_type")
+    upgraded = fault_response(fake_server, "version", served="v26.0")
+    tokenless = get(f"{fake_server.base_url}/v25.0", f"/{PAGE_ID}/feed", limit=1)
+    fake_server.add_fault(FaultRule(action="next_without_token"))
+    no_token_next = get(f"{fake_server.base_url}/v25.0", f"/{PAGE_ID}/feed", limit=1).json()
+    fake_server.add_fault(FaultRule(action="next_other_host"))
+    foreign_next = get(f"{fake_server.base_url}/v25.0", f"/{PAGE_ID}/feed", limit=1).json()
+
+    assert unknown.status_code == 500
+    assert unknown.json()["error"]["error_subcode"] == 99
+    assert '"unknown_error"' in unknown.headers["WWW-Authenticate"]
+    assert (html.status_code, html.headers["Content-Type"]) == (503, "text/html; charset=utf-8")
+    assert "Sorry, something went wrong." in html.text
+    assert (empty.status_code, empty.content) == (500, b"")
+    assert "Content-Type" not in empty.headers
+    assert app.status_code == 403
+    assert json.loads(app.headers["x-app-usage"])["call_count"] == 100
+    assert app.json()["error"]["is_transient"] is True
+    regain = json.loads(buc.headers["x-business-use-case-usage"])[PAGE_ID][0]
+    assert (buc.json()["error"]["code"], regain["estimated_time_to_regain_access"]) == (80001, 9)
+    assert js.headers["Content-Type"] == "text/javascript; charset=UTF-8"
+    assert len(js.json()["data"]) == 3
+    assert upgraded.headers["facebook-api-version"] == "v26.0"
+    assert "access_token=" in tokenless.json()["paging"]["next"]
+    assert "access_token" not in no_token_next["paging"]["next"]
+    assert foreign_next["paging"]["next"].startswith(
+        f"https://graph.facebook.com/v20.0/{PAGE_ID}/feed?"
+    )
+
+
+def test_timeout_and_reset_faults_on_the_wire(fake_server: FakeGraphServer) -> None:
+    url = f"{fake_server.base_url}/v25.0/{PAGE_ID}"
+    fake_server.add_fault(FaultRule(action="timeout", params={"delay": 0.5}))
+    fake_server.add_fault(FaultRule(action="reset"))
+
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        requests.get(url, params={"access_token": PAGE_TOKEN}, timeout=0.2)
+    with pytest.raises(requests.exceptions.ConnectionError):
+        requests.get(url, params={"access_token": PAGE_TOKEN}, timeout=2)
+    assert requests.get(url, params={"access_token": PAGE_TOKEN}, timeout=2).status_code == 200
