@@ -8,6 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from integrations.facebook.fake_server import FakeGraphServer, FaultRule
 from integrations.facebook.graph import (
@@ -546,3 +548,42 @@ def test_generic_error_action(http_graph: HttpGraphApi, fault: Fault) -> None:
 
 def test_citizen_from_is_kept_when_no_fault(http_graph: HttpGraphApi, thread: str) -> None:
     assert {c.from_id for c in http_graph.object_comments(thread)} == {CITIZEN[0]}
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    database=None,  # deterministic runs; nothing written into the repository
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    count=st.integers(min_value=0, max_value=25),
+    page_size=st.integers(min_value=1, max_value=7),
+    oddity=st.sampled_from(
+        [None, "empty_page_with_next", "short_page", "duplicate_item", "next_other_host"]
+    ),
+    reverse=st.booleans(),
+)
+def test_pager_reads_every_comment_exactly_once_in_order(
+    fake_graph: FakeGraphApi,
+    fake_server: FakeGraphServer,
+    fake_graph_url: str,
+    count: int,
+    page_size: int,
+    oddity: str | None,
+    reverse: bool,
+) -> None:
+    fake_graph.state.posts.clear()
+    fake_graph.state.comments.clear()
+    fake_graph.state.comments_by_post.clear()
+    fake_graph.state.faults.clear()
+    post_id = seed_thread(fake_graph, comments=count)
+    if oddity:
+        fake_server.add_fault(FaultRule(action=oddity, path="/comments$", times=2))
+    order = "reverse_chronological" if reverse else "chronological"
+    graph = http_graph_for(fake_graph_url, page_size=page_size)
+
+    read = [c.message for c in graph.object_comments(post_id, order=order)]
+
+    expected = [f"complaint {n}" for n in range(count)]
+    assert read == (list(reversed(expected)) if reverse else expected)
