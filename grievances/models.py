@@ -518,9 +518,7 @@ class StaffNotification(models.Model):
         verbose_name = _("staff notification")
         verbose_name_plural = _("staff notifications")
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "dedupe_key"], name="staff_notification_once"
-            ),
+            models.UniqueConstraint(fields=["user", "dedupe_key"], name="staff_notification_once"),
             models.CheckConstraint(
                 condition=Q(kind__in=StaffNotificationKind.values),
                 name="staff_notification_kind_valid",
@@ -537,3 +535,46 @@ class StaffNotification(models.Model):
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind} {self.grievance_id}"
 
+
+def _attachment_storage():  # type: ignore[no-untyped-def]
+    from grievances.attachments import attachment_storage
+
+    return attachment_storage()
+
+
+class Attachment(TimeStampedModel):
+    """A file the citizen sent: checked by content, images re-encoded without EXIF.
+
+    Stored under MEDIA_ROOT, which no URL serves; only `attachment_download` streams it, to
+    the citizen holding the key or an officer who may read the grievance.
+    """
+
+    grievance = models.ForeignKey(Grievance, on_delete=models.CASCADE, related_name="attachments")
+    # The "add information" event it came with; empty for files sent with the grievance.
+    event = models.ForeignKey(
+        GrievanceEvent,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
+    file = models.FileField(storage=_attachment_storage, max_length=200)
+    # What the citizen called it, cleaned; only used as the download's file name.
+    original_name = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(content_type__in=["image/jpeg", "image/png", "application/pdf"]),
+                name="attachment_type_allowed",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grievance_id}: {self.original_name or self.file.name}"

@@ -21,6 +21,7 @@ from grievances.inbox import (
     page_rows,
 )
 from grievances.models import (
+    Attachment,
     Category,
     Grievance,
     GrievanceEvent,
@@ -127,3 +128,49 @@ def staff_notification_list_for_user(*, user: User, limit: int = 50) -> list[Sta
         .select_related("grievance")
         .order_by("-created_at", "-pk")[:limit]
     )
+
+
+# --- citizens' pages ---------------------------------------------------------------------------
+
+
+def grievance_public_timeline(*, grievance: Grievance) -> list[GrievanceEvent]:
+    """What anyone may see happen: public events only, oldest first."""
+    return list(
+        grievance.events.filter(is_public=True)
+        .select_related("from_office", "to_office")
+        .order_by("created_at", "pk")
+    )
+
+
+def grievance_citizen_additions(*, grievance: Grievance) -> list[GrievanceEvent]:
+    """For the citizen holding the key: what they added later, with its files."""
+    return list(
+        grievance.events.filter(kind=GrievanceEvent.Kind.CITIZEN_INFO)
+        .prefetch_related("attachments")
+        .order_by("created_at", "pk")
+    )
+
+
+def attachment_list_filed(*, grievance: Grievance) -> list[Attachment]:
+    """Files sent with the grievance itself (not with later additions)."""
+    return list(grievance.attachments.filter(event__isnull=True).order_by("created_at", "pk"))
+
+
+def attachment_get_for_download(
+    *, user: User | AnonymousUser, pk: int, code: str, key: str
+) -> Attachment:
+    """The citizen with the key, or an officer who may read the grievance; else 404."""
+    attachment = Attachment.objects.select_related("grievance").filter(pk=pk).first()
+    if attachment is None:
+        raise Http404
+    grievance = attachment.grievance
+    if key:
+        citizen_grievance = grievance_get_for_citizen(code=code, key=key)
+        if citizen_grievance is not None and citizen_grievance.pk == grievance.pk:
+            return attachment
+    if (
+        user.is_authenticated
+        and grievance_list_for_user(user=user).filter(pk=grievance.pk).exists()
+    ):
+        return attachment
+    raise Http404

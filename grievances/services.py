@@ -7,15 +7,20 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.calendar import DHAKA, add_working_days, working_days_between
+from core.digits import to_bangla_digits
 from core.exceptions import ApplicationError
+from grievances.attachments import MAX_FILES_PER_GRIEVANCE, CleanFile, attachment_storage
 from grievances.models import (
+    Attachment,
     Category,
+    Feedback,
     Grievance,
     GrievanceChannel,
     GrievanceEvent,
@@ -32,8 +37,10 @@ from grievances.models import (
 from grievances.tasks import reply_deliver_task
 from grievances.tracking import format_tracking_code, hash_access_key, new_access_key
 from grievances.workflow import can_transition
+from integrations.notifications.models import NotificationChannel
+from integrations.notifications.services import notification_queue
 from offices.models import District, Office, OfficeMembership, Upazila
-from offices.selectors import office_role_for_user, office_user_may_manage
+from offices.selectors import office_for_district, office_role_for_user, office_user_may_manage
 
 Kind = GrievanceEvent.Kind
 S = GrievanceStatus
@@ -798,3 +805,215 @@ def staff_notification_mark_all_read(*, user: User) -> int:
     return StaffNotification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+# --- citizens: filing, adding information, feedback ------------------------------------------
+
+
+def _attachments_store(
+    *, grievance: Grievance, files: Sequence[CleanFile], event: GrievanceEvent | None = None
+) -> list[Attachment]:
+    """Write checked files under MEDIA_ROOT and their rows; remove the files if a row fails."""
+    if grievance.attachments.count() + len(files) > MAX_FILES_PER_GRIEVANCE:
+        raise ApplicationError(
+            _("A grievance can have at most %(count)s files.") % {"count": MAX_FILES_PER_GRIEVANCE}
+        )
+    storage = attachment_storage()
+    saved: list[str] = []
+    attachments = []
+    try:
+        for clean in files:
+            name = storage.save(clean.storage_name(), ContentFile(clean.content))
+            saved.append(name)
+            attachment = Attachment(
+                grievance=grievance,
+                event=event,
+                file=name,
+                original_name=clean.original_name,
+                content_type=clean.content_type,
+                size=len(clean.content),
+                sha256=clean.sha256,
+            )
+            attachment.full_clean()
+            attachment.save()
+            attachments.append(attachment)
+    except Exception:
+        for name in saved:
+            storage.delete(name)
+        raise
+    return attachments
+
+
+def _private_link(*, base_url: str, grievance: Grievance, access_key: str) -> str:
+    return f"{base_url.rstrip('/')}/track/{grievance.tracking_code}/?key={access_key}"
+
+
+def _citizen_filed_texts(*, grievance: Grievance, link: str) -> tuple[str, str, str]:
+    """(SMS text, e-mail subject, e-mail text) in the language the citizen used."""
+    with translation.override(grievance.language):
+        code = grievance.tracking_code
+        if grievance.language == "bn":
+            code = to_bangla_digits(code)
+        sms = _(
+            "Shunani: your grievance was received. Tracking code %(code)s. "
+            "Follow it and add information: %(link)s"
+        ) % {"code": code, "link": link}
+        subject = _("Your grievance %(code)s was received") % {"code": code}
+        email = _(
+            "Your grievance to the %(office)s was received.\n\n"
+            "Tracking code: %(code)s\n"
+            "Your private link (keep it to yourself; anyone with it can see what you sent):\n"
+            "%(link)s\n\n"
+            "The office will answer within %(days)s working days. "
+            "You can follow it on the tracking page at any time.\n\n"
+            "Shunani"
+        ) % {
+            "office": grievance.office.name,
+            "code": code,
+            "link": link,
+            "days": settings.GRIEVANCE_TIER_DEADLINE_DAYS[grievance.tier],
+        }
+    return sms, subject, email
+
+
+@transaction.atomic
+def grievance_file_by_citizen(
+    *,
+    district: District,
+    description: str,
+    base_url: str,
+    upazila: Upazila | None = None,
+    category: Category | None = None,
+    citizen_name: str = "",
+    citizen_phone: str = "",
+    citizen_email: str = "",
+    is_anonymous: bool = False,
+    show_name_publicly: bool = False,
+    files: Sequence[CleanFile] = (),
+    language: str = "bn",
+) -> tuple[Grievance, str]:
+    """A grievance from the web form, its files, and the tracking code by SMS and e-mail.
+
+    Returns the grievance and its access key: shown once on screen, sent once, never stored.
+    """
+    grievance, access_key = grievance_create(
+        office=office_for_district(district=district),
+        channel=GrievanceChannel.WEB,
+        description=description,
+        district=district,
+        upazila=upazila,
+        category=category,
+        citizen_name=citizen_name,
+        citizen_phone=citizen_phone,
+        citizen_email=citizen_email,
+        is_anonymous=is_anonymous,
+        show_name_publicly=show_name_publicly,
+        language=language,
+    )
+    _attachments_store(grievance=grievance, files=files)
+
+    link = _private_link(base_url=base_url, grievance=grievance, access_key=access_key)
+    sms, subject, email = _citizen_filed_texts(grievance=grievance, link=link)
+    # The texts carry the key: they are blanked on the row once they have left.
+    if grievance.citizen_phone:
+        notification_queue(
+            channel=NotificationChannel.SMS,
+            recipient=grievance.citizen_phone,
+            body=sms,
+            redact_after_send=True,
+        )
+    if grievance.citizen_email:
+        notification_queue(
+            channel=NotificationChannel.EMAIL,
+            recipient=grievance.citizen_email,
+            subject=subject,
+            body=email,
+            redact_after_send=True,
+        )
+    return grievance, access_key
+
+
+# Statuses in which the citizen can no longer add anything: the matter is finished or merged.
+_FINISHED = (S.CLOSED, S.DUPLICATE)
+
+
+@transaction.atomic
+def grievance_add_citizen_info(
+    *, grievance: Grievance, text: str, files: Sequence[CleanFile] = ()
+) -> GrievanceEvent:
+    """The citizen (holding the key) adds text and/or files: a private CITIZEN_INFO event."""
+    grievance = _lock(grievance)
+    text = text.strip()
+    if grievance.status in _FINISHED:
+        raise ApplicationError(
+            _("This grievance is closed. To raise the matter again, file a new grievance.")
+        )
+    if not text and not files:
+        raise ApplicationError(_("Write something or attach a file."))
+    grievance.last_activity_at = timezone.now()
+    grievance.save(update_fields=["last_activity_at", "updated_at"])
+    # Private: the citizen's words are for the office, never for the public page.
+    event = _event(
+        grievance, Kind.CITIZEN_INFO, None, note=text, is_public=False, data={"files": len(files)}
+    )
+    _attachments_store(grievance=grievance, files=files, event=event)
+    return event
+
+
+FEEDBACK_REOPEN = "reopen"
+FEEDBACK_APPEAL = "appeal"
+
+
+@transaction.atomic
+def feedback_submit(
+    *,
+    grievance: Grievance,
+    is_fixed: bool,
+    rating: int,
+    comment: str = "",
+    next_step: str = "",
+) -> Feedback:
+    """The citizen's word on a resolved grievance (DESIGN.md §3.2).
+
+    Fixed: the grievance closes. Not fixed: it is reopened at the same tier, or appealed to
+    tier 2 (the parent office), within GRIEVANCE_CITIZEN_RESPONSE_DAYS working days.
+    """
+    grievance = _lock(grievance)
+    if grievance.status != S.RESOLVED:
+        raise ApplicationError(_("Feedback can be given once the office has resolved it."))
+    if not 1 <= rating <= 5:
+        raise ApplicationError(_("Choose a rating from 1 to 5."))
+    if not is_fixed and next_step not in (FEEDBACK_REOPEN, FEEDBACK_APPEAL):
+        raise ApplicationError(_("Choose whether to reopen or to appeal."))
+
+    feedback = Feedback(grievance=grievance, is_fixed=is_fixed, rating=rating, comment=comment)
+    feedback.full_clean()
+    feedback.save()
+    # The comment stays private: public events get a neutral note the citizen did not write.
+    _event(
+        grievance,
+        Kind.FEEDBACK,
+        None,
+        note=comment.strip(),
+        is_public=False,
+        data={
+            "is_fixed": is_fixed,
+            "rating": rating,
+            "next_step": next_step if not is_fixed else "",
+        },
+    )
+    if is_fixed:
+        grievance_close(
+            grievance=grievance, actor=None, note=_("The citizen confirmed it was fixed.")
+        )
+    elif next_step == FEEDBACK_REOPEN:
+        grievance_reopen(
+            grievance=grievance, actor=None, note=_("The citizen said it was not fixed.")
+        )
+    else:
+        grievance_appeal(
+            grievance=grievance,
+            actor=None,
+            reason=_("The citizen said it was not fixed and appealed."),
+        )
+    return feedback

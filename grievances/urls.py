@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from grievances import officer_urls
+from grievances import citizen_urls, officer_urls
 from grievances.views import public
 
 app_name = "grievances"
@@ -11,3 +11,4 @@ urlpatterns = [
     path("", public.home, name="home"),
 ]
 urlpatterns += officer_urls.urlpatterns
+urlpatterns += citizen_urls.urlpatterns

@@ -1,0 +1,160 @@
+"""Citizens' files: checked by what they contain, never by their name.
+
+Images (JPEG, PNG, WebP, GIF) are decoded and re-encoded from their pixels, which drops EXIF
+(GPS position, phone model) and anything hidden after the image data; they are also scaled down
+for slow connections. PDFs are accepted only if they look like a PDF from the first byte to the
+last and carry no scripts or embedded files. Everything else is refused.
+"""
+
+import hashlib
+import io
+import re
+import unicodedata
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_FILES = 3
+# The most a grievance can collect over its life (filing plus "add information").
+MAX_FILES_PER_GRIEVANCE = 12
+_MAX_BYTES_DEFAULT = 5 * 1024 * 1024
+_MAX_PIXELS = 40_000_000  # decoding more would take too much memory on a small server
+_MAX_SIDE = 2000  # phones send 4000 px photos; 2000 px is plenty to read a document
+
+_PDF_FORBIDDEN = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|RichMedia|OpenAction)\b")
+
+
+def max_attachment_bytes() -> int:
+    return int(getattr(settings, "GRIEVANCE_ATTACHMENT_MAX_BYTES", _MAX_BYTES_DEFAULT))
+
+
+def attachment_storage() -> FileSystemStorage:
+    """Outside every served path: no URL maps here, and nothing here is ever executed."""
+    return FileSystemStorage(
+        location=Path(settings.MEDIA_ROOT) / "attachments",
+        base_url=None,
+        file_permissions_mode=0o640,
+        directory_permissions_mode=0o750,
+    )
+
+
+@dataclass(frozen=True)
+class CleanFile:
+    """An upload that passed the checks, re-encoded and ready to store."""
+
+    content: bytes
+    content_type: str
+    extension: str
+    original_name: str
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+    def storage_name(self) -> str:
+        # A random name with the extension *we* chose: the citizen's name never reaches disk.
+        return f"{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.{self.extension}"
+
+
+def clean_upload(upload: UploadedFile) -> CleanFile:
+    """Check one upload by its content and return a safe copy, or raise ValidationError."""
+    name = safe_display_name(upload.name or "")
+    if upload.size is not None and upload.size > max_attachment_bytes():
+        raise ValidationError(
+            _("“%(name)s” is too large. Each file may be at most %(mb)s MB."),
+            code="too_large",
+            params={"name": name, "mb": max_attachment_bytes() // (1024 * 1024)},
+        )
+    data = upload.read(max_attachment_bytes() + 1)
+    if len(data) > max_attachment_bytes():
+        raise ValidationError(
+            _("“%(name)s” is too large. Each file may be at most %(mb)s MB."),
+            code="too_large",
+            params={"name": name, "mb": max_attachment_bytes() // (1024 * 1024)},
+        )
+    if not data:
+        raise ValidationError(_("“%(name)s” is empty."), code="empty", params={"name": name})
+
+    if data.startswith(b"%PDF-"):
+        return _clean_pdf(data, name)
+    if _looks_like_image(data):
+        return _clean_image(data, name)
+    raise ValidationError(
+        _("“%(name)s” is not a photo (JPEG, PNG) or a PDF document."),
+        code="bad_type",
+        params={"name": name},
+    )
+
+
+def _looks_like_image(data: bytes) -> bool:
+    return (
+        data.startswith(b"\xff\xd8\xff")  # JPEG
+        or data.startswith(b"\x89PNG\r\n\x1a\n")
+        or data.startswith((b"GIF87a", b"GIF89a"))
+        or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+    )
+
+
+def _clean_image(data: bytes, name: str) -> CleanFile:
+    unreadable = ValidationError(
+        _("“%(name)s” could not be read as a picture."), code="bad_image", params={"name": name}
+    )
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            if probe.width * probe.height > _MAX_PIXELS:
+                raise unreadable
+            probe.verify()  # structure and checksums; the image must be reopened afterwards
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            image = ImageOps.exif_transpose(image)  # keep the photo upright once EXIF is gone
+            image.thumbnail((_MAX_SIDE, _MAX_SIDE))
+            has_alpha = image.mode in ("RGBA", "LA", "PA") or (
+                image.mode == "P" and "transparency" in image.info
+            )
+            # A new image from the pixels alone: no EXIF, XMP, ICC or comments survive.
+            pixels = image.convert("RGBA" if has_alpha else "RGB")
+            clean = Image.new(pixels.mode, pixels.size)
+            clean.paste(pixels)
+            out = io.BytesIO()
+            if has_alpha:
+                clean.save(out, format="PNG", optimize=True)
+                content_type, extension = "image/png", "png"
+            else:
+                clean.save(out, format="JPEG", quality=82, optimize=True)
+                content_type, extension = "image/jpeg", "jpg"
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise unreadable from None
+    return CleanFile(out.getvalue(), content_type, extension, _with_extension(name, extension))
+
+
+def _clean_pdf(data: bytes, name: str) -> CleanFile:
+    if b"%%EOF" not in data[-2048:] or b"obj" not in data:
+        raise ValidationError(
+            _("“%(name)s” is not a valid PDF document."), code="bad_pdf", params={"name": name}
+        )
+    if _PDF_FORBIDDEN.search(data):
+        raise ValidationError(
+            _("“%(name)s” contains scripts or embedded files, which we cannot accept."),
+            code="active_pdf",
+            params={"name": name},
+        )
+    return CleanFile(data, "application/pdf", "pdf", _with_extension(name, "pdf"))
+
+
+def safe_display_name(name: str) -> str:
+    """A file name that is safe in a Content-Disposition header and on any page."""
+    name = unicodedata.normalize("NFC", Path(name.replace("\\", "/")).name)
+    name = re.sub(r"[^\w.\- \u0980-\u09ff]", "_", name).strip(" .")[:100]
+    return name or "file"
+
+
+def _with_extension(name: str, extension: str) -> str:
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return f"{stem[:90] or 'file'}.{extension}"
