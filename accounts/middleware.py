@@ -1,0 +1,67 @@
+"""Session timeouts and two-factor enforcement for staff.
+
+`SessionTimeoutMiddleware` signs a user out after SESSION_IDLE_TIMEOUT_SECONDS without a
+request, and SESSION_ABSOLUTE_TIMEOUT_SECONDS after sign-in whatever they do. The clocks are
+in the session (set at sign-in), so checking them costs no query.
+
+Two-factor is enforced at sign-in (accounts/views.py: no session until the code is right). The
+admin has its own login page, so `OtpRequiredMiddleware` sends /admin/ sign-ins to ours and
+refuses /admin/ to a user who should have used a code and did not.
+"""
+
+import time
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, resolve_url
+
+SESSION_STARTED = "auth_started_at"
+SESSION_LAST_SEEN = "auth_last_seen_at"
+# Write the idle clock at most this often: a session save on every request costs a query.
+_LAST_SEEN_RESOLUTION_SECONDS = 60
+
+
+class SessionTimeoutMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = time.time()
+            started = request.session.get(SESSION_STARTED, now)
+            last_seen = request.session.get(SESSION_LAST_SEEN, now)
+            idle = now - last_seen > settings.SESSION_IDLE_TIMEOUT_SECONDS
+            too_old = now - started > settings.SESSION_ABSOLUTE_TIMEOUT_SECONDS
+            if idle or too_old:
+                logout(request)  # the request goes on as anonymous: sign-in where needed
+            elif SESSION_STARTED not in request.session or (
+                now - last_seen > _LAST_SEEN_RESOLUTION_SECONDS
+            ):
+                request.session.setdefault(SESSION_STARTED, now)
+                request.session[SESSION_LAST_SEEN] = now
+        return self.get_response(request)
+
+
+class OtpRequiredMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/admin/"):
+            login_url = resolve_url(settings.LOGIN_URL)
+            if request.path.startswith("/admin/login/"):
+                next_url = request.GET.get("next", "/admin/")
+                return redirect(f"{login_url}?{urlencode({'next': next_url})}")
+            user = request.user
+            if user.is_authenticated and not user.is_verified():  # type: ignore[union-attr]
+                from django_otp import user_has_device
+
+                from accounts.services import user_requires_otp
+
+                if user_has_device(user) or user_requires_otp(user=user):  # type: ignore[arg-type]
+                    logout(request)
+                    return redirect(f"{login_url}?{urlencode({'next': request.path})}")
+        return self.get_response(request)
