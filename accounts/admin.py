@@ -11,7 +11,7 @@ from accounts.services import user_disable
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("Shunani"), {"fields": ("full_name_bn", "is_national")}),
     )
     list_display = ("username", "get_full_name", "email", "is_national", "is_staff", "is_active")

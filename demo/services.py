@@ -43,7 +43,7 @@ def demo_seed() -> list[DemoLogin]:
             (OfficeRole.GRO, "gro"),
             (OfficeRole.HEAD, "dc"),
         ):
-            user = _user(f"{slug}-{suffix}", first_name=f"{office.district.name_en} {suffix}")
+            user = _user(f"{slug}-{suffix}", first_name=f"{office.name_en} {suffix}")
             OfficeMembership.objects.get_or_create(
                 user=user, office=office, defaults={"role": role}
             )

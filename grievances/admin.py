@@ -1,6 +1,7 @@
 """Read-mostly: the life cycle changes only through services (officer pages and the API)."""
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from grievances.models import Category, Feedback, Grievance, GrievanceEvent, Reply
 
@@ -19,7 +20,7 @@ class EventInline(admin.TabularInline):
     fields = ("created_at", "kind", "actor", "from_status", "to_status", "is_public", "note")
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Grievance | None = None) -> bool:
         return False
 
 
@@ -63,10 +64,10 @@ class GrievanceAdmin(admin.ModelAdmin):
     inlines = [EventInline]
     show_full_result_count = False  # no COUNT(*) over every grievance on each page
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Grievance | None = None) -> bool:
         return False
 
 
