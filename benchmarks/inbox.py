@@ -1,0 +1,178 @@
+"""Officer inbox benchmark (DESIGN.md §6): page 1 and a deep keyset page, beside bare SQL.
+
+    python manage.py generate_load 1000000        # once, into a scratch database
+    python -m benchmarks.inbox [--runs 50] [--deep 200]
+
+For each scenario it prints p50/p95 of (a) the whole page as the server renders it (view,
+template, every query), (b) the inbox selector alone (rows + capped counts), and (c) the bare
+keyset SQL for the same rows, the baseline; then the SQL query count per page and EXPLAIN
+ANALYZE of the rows and counts statements, flagging any sequential scan of grievances.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    import django
+
+    django.setup()
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered), p95
+
+
+def _time(fn: Callable[[], Any], runs: int) -> tuple[float, float]:
+    fn()  # warm the caches and the connection
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return _percentiles(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--deep", type=int, default=200, help="which page is 'deep'")
+    args = parser.parse_args()
+    _setup()
+
+    from django.conf import settings
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from accounts.models import User
+    from core.calendar import add_working_days
+    from grievances.inbox import (
+        InboxFilters,
+        apply_filters,
+        apply_keyset,
+        apply_tab,
+        decode_cursor,
+        page_rows,
+    )
+    from grievances.models import Grievance
+    from grievances.selectors import grievance_inbox_for_user, grievance_list_for_user
+    from offices.models import OfficeMembership
+
+    out = sys.stdout.write
+    busiest = Grievance.objects.values("office_id").annotate(n=Count("id")).order_by("-n").first()
+    if busiest is None:
+        out("No grievances: run `manage.py generate_load N` first.\n")
+        return
+    office_id = busiest["office_id"]
+    user, _created = User.objects.get_or_create(username="bench-officer")
+    OfficeMembership.objects.get_or_create(user=user, office_id=office_id)
+    total = Grievance.objects.count()
+    out(f"grievances: {total:,}; office {office_id}: {busiest['n']:,}\n\n")
+
+    client = Client(SERVER_NAME="localhost")
+    client.force_login(user)
+
+    scenarios = {
+        "all, by due date": InboxFilters(tab="all", sort="due"),
+        "open/unassigned, by priority": InboxFilters(tab="unassigned", sort="priority"),
+        "new (Facebook first)": InboxFilters(tab="new"),
+        "all, by last activity, category filter": InboxFilters(
+            tab="all",
+            sort="activity",
+            category_id=Grievance.objects.filter(office_id=office_id, category__isnull=False)
+            .values_list("category_id", flat=True)
+            .first(),
+        ),
+        "search 'নামজারি'": InboxFilters(tab="all", q="নামজারি"),
+    }
+    out(
+        f"{'scenario':44} {'page':>6} {'view p50/p95 ms':>18} {'selector p50/p95':>18} "
+        f"{'bare SQL p50/p95':>18} {'queries':>8}\n"
+    )
+    plans: list[tuple[str, str]] = []
+    for name, filters in scenarios.items():
+        base = grievance_list_for_user(user=user)
+        now = timezone.now()
+        tab_qs = apply_tab(
+            apply_filters(base, filters),
+            tab=filters.tab,
+            user_id=user.pk,
+            now=now,
+            due_soon_until=add_working_days(now, settings.GRIEVANCE_DUE_SOON_DAYS),
+        )
+        # Walk to the deep page by cursor (cheap: that is the point of keyset paging).
+        cursor, depth = "", 1
+        while depth < args.deep:
+            _rows, next_cursor = page_rows(tab_qs, filters=filters, cursor=cursor)
+            if not next_cursor:
+                break
+            cursor, depth = next_cursor, depth + 1
+
+        for label, page_cursor in (("1", ""), (str(depth), cursor)):
+            params = {"tab": filters.tab, "sort": filters.sort, "q": filters.q}
+            if filters.category_id:
+                params["category"] = str(filters.category_id)
+            if page_cursor:
+                params["cursor"] = page_cursor
+            view = _time(lambda p=params: client.get("/officer/", p), args.runs)
+            selector = _time(
+                lambda c=page_cursor, f=filters: grievance_inbox_for_user(
+                    user=user, filters=f, cursor=c
+                ),
+                args.runs,
+            )
+            after = decode_cursor(filters=filters, cursor=page_cursor)
+            sql, sql_params = (
+                apply_keyset(tab_qs, filters=filters, after=after)
+                .values_list("id", flat=True)[:26]
+                .query.sql_with_params()
+            )
+
+            def bare(sql: str = sql, sql_params: tuple = sql_params) -> None:
+                with connection.cursor() as c:
+                    c.execute(sql, sql_params)
+                    c.fetchall()
+
+            bare_times = _time(bare, args.runs)
+            with CaptureQueriesContext(connection) as queries:
+                client.get("/officer/", params)
+            out(
+                f"{name:44} {label:>6} {view[0]:8.1f}/{view[1]:<8.1f} "
+                f"{selector[0]:8.1f}/{selector[1]:<8.1f} {bare_times[0]:8.2f}/{bare_times[1]:<8.2f} "
+                f"{len(queries.captured_queries):>8}\n"
+            )
+            if label != "1":
+                with connection.cursor() as c:
+                    c.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, sql_params)
+                    plans.append(
+                        (f"{name}, page {label}: rows", "\n".join(r[0] for r in c.fetchall()))
+                    )
+                counts_sql = [
+                    q["sql"] for q in queries.captured_queries if "count(*)" in q["sql"].lower()
+                ]
+                if counts_sql:
+                    with connection.cursor() as c:
+                        c.execute("EXPLAIN (ANALYZE) " + counts_sql[0])
+                        plans.append(
+                            (f"{name}: capped counts", "\n".join(r[0] for r in c.fetchall()))
+                        )
+
+    out("\n")
+    for title, plan in plans:
+        seq = "Seq Scan on grievances_grievance" in plan
+        out(f"--- EXPLAIN {title}{'  <-- SEQUENTIAL SCAN' if seq else ''}\n{plan}\n\n")
+
+
+if __name__ == "__main__":
+    main()
