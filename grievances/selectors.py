@@ -2,7 +2,6 @@
 
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -10,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from core.calendar import add_working_days
 from grievances.inbox import (
     TABS,
     InboxFilters,
@@ -18,6 +16,7 @@ from grievances.inbox import (
     apply_filters,
     apply_tab,
     capped_counts,
+    due_soon_cutoff,
     page_rows,
 )
 from grievances.models import (
@@ -91,7 +90,7 @@ def grievance_inbox_for_user(
     """One keyset page of a tab, and every tab's capped count (plus unread notifications)."""
     now = now or timezone.now()
     base = apply_filters(grievance_list_for_user(user=user), filters)
-    due_soon_until = add_working_days(now, settings.GRIEVANCE_DUE_SOON_DAYS)
+    due_soon_until = due_soon_cutoff(now)
     tabs = {
         tab: apply_tab(base, tab=tab, user_id=user.pk, now=now, due_soon_until=due_soon_until)
         for tab in TABS

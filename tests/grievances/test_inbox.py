@@ -199,3 +199,26 @@ def test_inbox_shows_a_capped_count_as_cap_minus_one_plus_and_the_badge(client, 
 
     assert response.context["notification_count"] == 1
     assert '<span class="count">2+</span>' in response.content.decode()
+
+
+def test_inbox_page_for_a_two_factor_session_stays_within_ten_queries(
+    client, office, gro, django_assert_max_num_queries
+):
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for _ in range(30):
+        GrievanceFactory(office=office)
+    device = TOTPDevice.objects.create(user=gro, name="phone", confirmed=True)
+    client.force_login(gro)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    client.get(reverse("grievances:officer-inbox"))  # warm the day's due-soon cut-off
+
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("grievances:officer-inbox"), {"tab": "unassigned"})
+
+    assert response.status_code == 200
+    assert response.wsgi_request.user.is_verified()
+    assert len(response.context["page"].rows) == 25
