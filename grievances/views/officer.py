@@ -31,7 +31,14 @@ from grievances import inbox as inbox_module
 from grievances import officer_forms as f
 from grievances import services
 from grievances.inbox import TABS, InboxFilters
-from grievances.models import Category, Grievance, GrievanceChannel, GrievanceEvent, Reply
+from grievances.models import (
+    Category,
+    Grievance,
+    GrievanceChannel,
+    GrievanceEvent,
+    GrievanceStatus,
+    Reply,
+)
 from grievances.officer_forms import TAB_LABELS
 from grievances.reply_templates import REPLY_TEMPLATES, reply_template_text
 from grievances.selectors import (
@@ -154,7 +161,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
         next_query_dict["cursor"] = page.next_cursor
         next_query = next_query_dict.urlencode()
     bulk_form = f.BulkActionForm(categories=categories, assignees=assignees)
-    bulk_form.data = {}
     return render(
         request,
         "officer/inbox.html",
@@ -263,8 +269,17 @@ def _render_detail(
     )
     may_manage = user.is_superuser or role in (OfficeRole.GRO, OfficeRole.HEAD)
     events = grievance_timeline(grievance=grievance)
+    for event in events:
+        event.to_status_label = (  # type: ignore[attr-defined]
+            GrievanceStatus(event.to_status).label if event.to_status else ""
+        )
     statuses = next_statuses(grievance.status)
-    members = [(u.pk, str(u)) for u in office_members(office=grievance.office)]
+    # Officers take work themselves; GROs and heads hand it to anyone in the office.
+    members = (
+        [(u.pk, str(u)) for u in office_members(office=grievance.office)]
+        if may_manage
+        else [(user.pk, str(user))]
+    )
     offices = [
         (o.pk, o.name)
         for o in Office.objects.filter(is_active=True).exclude(pk=grievance.office_id)

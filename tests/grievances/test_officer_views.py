@@ -284,3 +284,24 @@ def test_sent_reply_shows_its_state_and_a_failed_one_can_be_retried(
     assert reply.state == ReplyState.QUEUED
     deliver.assert_called_once_with(reply_id=reply.pk)
     assert GrievanceEvent.objects.filter(kind="public_reply").count() == 1
+
+
+def test_officers_may_take_work_and_gros_hand_it_to_anyone(client, officer, gro, grievance):
+    client.force_login(officer)
+    as_officer = client.get(reverse("grievances:officer-grievance", args=[grievance.pk]))
+    client.force_login(gro)
+    as_gro = client.get(reverse("grievances:officer-grievance", args=[grievance.pk]))
+
+    officer_choices = dict(as_officer.context["assign_form"].fields["assignee"].choices)
+    gro_choices = dict(as_gro.context["assign_form"].fields["assignee"].choices)
+    assert set(officer_choices) == {officer.pk}
+    assert {officer.pk, gro.pk} <= set(gro_choices)
+
+
+def test_timeline_names_statuses_in_the_users_language(client, officer, grievance):
+    client.force_login(officer)
+    _action(client, grievance, "accept")
+
+    response = client.get(reverse("grievances:officer-grievance", args=[grievance.pk]))
+
+    assert "→ গৃহীত" in response.content.decode()  # not the stored value "accepted"
