@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from core.digits import to_latin_digits
@@ -16,3 +17,19 @@ class OtpTokenForm(forms.Form):
         if not token.isdigit():
             raise forms.ValidationError(_("Enter the digits shown in the app."))
         return token
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The admin's password-only sign-in, closed to anyone who must or chose to use a code."""
+
+    def confirm_login_allowed(self, user) -> None:  # type: ignore[no-untyped-def]
+        from django_otp import user_has_device
+
+        from accounts.services import user_requires_otp
+
+        super().confirm_login_allowed(user)
+        if user_has_device(user) or user_requires_otp(user=user):
+            raise forms.ValidationError(
+                _("Your account uses two-factor sign-in: sign in on the officers' page."),
+                code="otp_required",
+            )

@@ -5,8 +5,9 @@ request, and SESSION_ABSOLUTE_TIMEOUT_SECONDS after sign-in whatever they do. Th
 in the session (set at sign-in), so checking them costs no query.
 
 Two-factor is enforced at sign-in (accounts/views.py: no session until the code is right). The
-admin has its own login page, so `OtpRequiredMiddleware` sends /admin/ sign-ins to ours and
-refuses /admin/ to a user who should have used a code and did not.
+admin's own login page refuses anyone who needs a code (accounts.forms.AdminLoginForm), and
+`OtpRequiredMiddleware` refuses /admin/ to a signed-in user who should have used a code and
+did not (e.g. made GRO after signing in).
 """
 
 import time
@@ -50,11 +51,8 @@ class OtpRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith("/admin/"):
+        if request.path.startswith("/admin/") and not request.path.startswith("/admin/login/"):
             login_url = resolve_url(settings.LOGIN_URL)
-            if request.path.startswith("/admin/login/"):
-                next_url = request.GET.get("next", "/admin/")
-                return redirect(f"{login_url}?{urlencode({'next': next_url})}")
             user = request.user
             if user.is_authenticated and not user.is_verified():  # type: ignore[union-attr]
                 from django_otp import user_has_device

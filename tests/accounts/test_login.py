@@ -160,11 +160,28 @@ def test_disabling_a_user_ends_their_sessions(client, officer):
     assert client.get(reverse("grievances:officer-inbox")).status_code == 302
 
 
-def test_admin_sign_in_goes_through_our_login(client):
-    response = client.get("/admin/login/?next=/admin/")
+def test_admin_password_sign_in_is_closed_to_users_who_need_two_factor(client, gro):
+    gro.is_staff = True
+    gro.save()
+
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": gro.username, "password": PASSWORD}
+    )
+
+    assert response.status_code == 200  # the form again, with the reason
+    assert "_auth_user_id" not in client.session
+
+
+def test_admin_refuses_a_session_that_skipped_two_factor(client, gro):
+    gro.is_staff = True
+    gro.save()
+    client.force_login(gro)
+
+    response = client.get("/admin/")
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+    assert "_auth_user_id" not in client.session
 
 
 def test_admin_action_disables_and_signs_out(client, admin_client, officer):
