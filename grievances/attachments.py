@@ -18,8 +18,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from core.digits import to_bangla_digits
 
 MAX_FILES = 3
 # The most a grievance can collect over its life (filing plus "add information").
@@ -29,6 +32,12 @@ _MAX_PIXELS = 40_000_000  # decoding more would take too much memory on a small 
 _MAX_SIDE = 2000  # phones send 4000 px photos; 2000 px is plenty to read a document
 
 _PDF_FORBIDDEN = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|RichMedia|OpenAction)\b")
+
+
+def _local(number: int) -> str:
+    """A number in the active language's digits, for the messages below."""
+    text = str(number)
+    return to_bangla_digits(text) if (get_language() or "bn").startswith("bn") else text
 
 
 def max_attachment_bytes() -> int:
@@ -70,14 +79,14 @@ def clean_upload(upload: UploadedFile) -> CleanFile:
         raise ValidationError(
             _("“%(name)s” is too large. Each file may be at most %(mb)s MB."),
             code="too_large",
-            params={"name": name, "mb": max_attachment_bytes() // (1024 * 1024)},
+            params={"name": name, "mb": _local(max_attachment_bytes() // (1024 * 1024))},
         )
     data = upload.read(max_attachment_bytes() + 1)
     if len(data) > max_attachment_bytes():
         raise ValidationError(
             _("“%(name)s” is too large. Each file may be at most %(mb)s MB."),
             code="too_large",
-            params={"name": name, "mb": max_attachment_bytes() // (1024 * 1024)},
+            params={"name": name, "mb": _local(max_attachment_bytes() // (1024 * 1024))},
         )
     if not data:
         raise ValidationError(_("“%(name)s” is empty."), code="empty", params={"name": name})

@@ -6,9 +6,10 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from core.digits import to_latin_digits
+from core.digits import to_bangla_digits, to_latin_digits
 from grievances.attachments import MAX_FILES, CleanFile, clean_upload, max_attachment_bytes
 from grievances.models import Category
 from grievances.tracking import normalise_tracking_code
@@ -24,6 +25,11 @@ def normalise_bd_mobile(text: str) -> str | None:
     compact = re.sub(r"[\s\-().]", "", to_latin_digits(text.strip()))
     match = _PHONE.match(compact)
     return f"+88{match.group(1)}" if match else None
+
+
+def _local(number: int) -> str:
+    text = str(number)
+    return to_bangla_digits(text) if (get_language() or "bn").startswith("bn") else text
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -46,7 +52,7 @@ class AttachmentsField(forms.FileField):
             raise ValidationError(
                 _("You can send at most %(count)s files."),
                 code="too_many",
-                params={"count": MAX_FILES},
+                params={"count": _local(MAX_FILES)},
             )
         cleaned, errors = [], []
         for upload in uploads:
@@ -191,7 +197,7 @@ class GrievanceFileForm(HoneypotMixin, DistrictStepForm):
         super().__init__(*args, **kwargs)
         self.fields["attachments"].help_text = _(
             "Up to %(count)s files: photos (JPEG, PNG) or PDF, at most %(mb)s MB each."
-        ) % {"count": MAX_FILES, "mb": max_attachment_bytes() // (1024 * 1024)}
+        ) % {"count": _local(MAX_FILES), "mb": _local(max_attachment_bytes() // (1024 * 1024))}
         # Without JavaScript the upazila list is the chosen district's (step 2 of the form).
         chosen = district or self._district_from_data()
         upazilas = self.fields["upazila"]
@@ -320,6 +326,10 @@ class FeedbackForm(forms.Form):
 
     def __init__(self, *args: Any, can_appeal: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if (get_language() or "bn").startswith("bn"):
+            self.fields["rating"].choices = [  # type: ignore[attr-defined]
+                (str(n), to_bangla_digits(str(n))) for n in range(1, 6)
+            ]
         if not can_appeal:
             self.fields["next_step"].choices = self.fields["next_step"].choices[:1]  # type: ignore[attr-defined]
 

@@ -1,5 +1,6 @@
 """Numbers and dates the way the page's language writes them: Bangla digits in the Bangla UI."""
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django import template
@@ -8,6 +9,8 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import get_language
 
 from core.digits import to_bangla_digits
+from grievances.models import GrievanceStatus
+from offices.models import Office
 
 register = template.Library()
 
@@ -18,6 +21,11 @@ def _bangla() -> bool:
 
 @register.filter
 def local_digits(value: object) -> str:
+    return local_number(value)
+
+
+def local_number(value: object) -> str:
+    """Also for Python code: message parameters shown in the page's language."""
     text = "" if value is None else str(value)
     return to_bangla_digits(text) if _bangla() else text
 
@@ -30,3 +38,18 @@ def local_date(value: datetime | None, fmt: str = "j F Y") -> str:
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
     return local_digits(date_format(value, fmt))
+
+
+@register.filter
+def status_label(value: str) -> str:
+    """`resolved` → its label in the page's language (events store the raw value)."""
+    try:
+        return str(GrievanceStatus(value).label)
+    except ValueError:
+        return value
+
+
+@register.filter
+def by_district_name(offices: Iterable[Office]) -> list[Office]:
+    """Alphabetical in the page's language (Bangla names sort by the Bangla alphabet)."""
+    return sorted(offices, key=lambda office: office.district.name if office.district else "")

@@ -59,9 +59,13 @@ def too_many_requests(request: HttpRequest, limit: RateLimit) -> HttpResponse:
 
 
 def _private_headers(response: HttpResponse) -> HttpResponse:
-    """The key is in the URL: no caching anywhere, no Referer to other sites."""
+    """The key is in the URL: no caching anywhere, and no Referer to other sites.
+
+    `same-origin`, not `no-referrer`: with no referrer at all, browsers send `Origin: null`
+    on the page's own forms and Django's CSRF check refuses them.
+    """
     response["Cache-Control"] = "no-store, private"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -198,7 +198,7 @@ def test_the_key_opens_everything_the_citizen_sent(client, filed):
     assert to_bangla_digits(PHONE) in html
     assert "my-photo.jpg" in html
     assert response["Cache-Control"] == "no-store, private"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_files_download_only_with_the_key_and_never_inline(client, filed):
