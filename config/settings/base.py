@@ -167,6 +167,8 @@ FACEBOOK_WEBHOOK_VERIFY_TOKEN = env("FACEBOOK_WEBHOOK_VERIFY_TOKEN", default="")
 FACEBOOK_GRAPH_URL = env("FACEBOOK_GRAPH_URL", default="http://127.0.0.1:8088/")
 FACEBOOK_GRAPH_VERSION = env("FACEBOOK_GRAPH_VERSION", default="v25.0")
 FACEBOOK_GRAPH_TIMEOUT = env.float("FACEBOOK_GRAPH_TIMEOUT", default=10.0)
+# Facebook Login dialog host; empty: facebook.com for the real Graph, the fake server otherwise.
+FACEBOOK_WWW_URL = env("FACEBOOK_WWW_URL", default="")
 # Polling reconciler: posts of the last N days; comments from a little before the position.
 FACEBOOK_SYNC_WINDOW_DAYS = env.int("FACEBOOK_SYNC_WINDOW_DAYS", default=7)
 FACEBOOK_SYNC_OVERLAP_MINUTES = env.int("FACEBOOK_SYNC_OVERLAP_MINUTES", default=60)
