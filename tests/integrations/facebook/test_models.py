@@ -1,0 +1,125 @@
+import base64
+import hashlib
+import hmac
+import json
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from grievances.models import Grievance
+from integrations.facebook.models import FacebookComment, FacebookPage, FacebookPageState
+from integrations.facebook.selectors import (
+    facebook_source_for_grievance,
+    facebook_thread_for_grievance,
+    page_list_needing_attention,
+)
+from integrations.facebook.services import comments_ingest, observations_from_webhook
+from tests.integrations.facebook.factories import (
+    CITIZEN,
+    PAGE_ID,
+    FacebookPageFactory,
+    comment_id,
+    comment_value,
+    webhook_body,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def page(office):
+    return FacebookPageFactory(office=office)
+
+
+def test_a_paused_page_must_say_until_when(page):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FacebookPage.objects.filter(pk=page.pk).update(state=FacebookPageState.PAUSED)
+
+
+def test_an_unknown_state_is_refused_by_the_database(page):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FacebookPage.objects.filter(pk=page.pk).update(state="sleeping")
+
+
+def test_graph_ids_are_unique(page):
+    FacebookComment.objects.create(page=page, graph_id="1_2")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FacebookComment.objects.create(page=page, graph_id="1_2")
+
+
+def test_syncable_pages_are_active_ones_and_those_whose_pause_ran_out(office, other_office):
+    active = FacebookPageFactory(office=office, page_id="1")
+    FacebookPageFactory(office=office, page_id="2")
+    FacebookPageFactory(office=other_office, page_id="3")
+    FacebookPage.objects.filter(page_id="2").update(
+        state=FacebookPageState.PAUSED, paused_until=timezone.now() + timedelta(minutes=5)
+    )
+    FacebookPage.objects.filter(page_id="3").update(state=FacebookPageState.NEEDS_REAUTH)
+
+    assert list(FacebookPage.objects.syncable()) == [active]
+
+    FacebookPage.objects.filter(page_id="2").update(paused_until=timezone.now())
+    assert FacebookPage.objects.syncable().count() == 2
+
+
+def test_pages_needing_attention_are_the_unhealthy_ones(office):
+    FacebookPageFactory(office=office, page_id="1")
+    erring = FacebookPageFactory(office=office, page_id="2")
+    FacebookPage.objects.filter(pk=erring.pk).update(last_error="Facebook answered: down")
+
+    assert list(page_list_needing_attention()) == [erring]
+
+
+def test_a_grievance_knows_its_facebook_source_and_thread(page):
+    body = webhook_body(comment_value(1), comment_value(2, parent=1, message="আবারও"))
+    comments_ingest(page=page, observations=observations_from_webhook(body)[PAGE_ID])
+    grievance = Grievance.objects.get()
+
+    assert facebook_source_for_grievance(grievance=grievance).graph_id == comment_id(1)
+    assert [c.graph_id for c in facebook_thread_for_grievance(grievance=grievance)] == [
+        comment_id(1),
+        comment_id(2),
+    ]
+
+
+def _signed_request(payload: dict, secret: str = "test-app-secret") -> str:  # noqa: S107
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+    body = b64(json.dumps({"algorithm": "HMAC-SHA256", **payload}).encode())
+    signature = hmac.new(secret.encode(), body.encode(), hashlib.sha256).digest()
+    return f"{b64(signature)}.{body}"
+
+
+def test_the_data_deletion_callback_forgets_the_author(client, page):
+    body = webhook_body(comment_value(1))
+    comments_ingest(page=page, observations=observations_from_webhook(body)[PAGE_ID])
+
+    response = client.post(
+        "/integrations/facebook/data-deletion/",
+        {"signed_request": _signed_request({"user_id": CITIZEN[0]})},
+    )
+
+    assert response.status_code == 200
+    answer = response.json()
+    assert answer["confirmation_code"]
+    assert client.get(answer["url"]).status_code == 200
+    row = FacebookComment.objects.get()
+    assert (row.author_id, row.author_name) == ("", "")
+    assert "from" not in row.raw
+
+
+def test_a_forged_data_deletion_request_changes_nothing(client, page):
+    body = webhook_body(comment_value(1))
+    comments_ingest(page=page, observations=observations_from_webhook(body)[PAGE_ID])
+
+    response = client.post(
+        "/integrations/facebook/data-deletion/",
+        {"signed_request": _signed_request({"user_id": CITIZEN[0]}, secret="not-ours")},
+    )
+
+    assert response.status_code == 400
+    assert FacebookComment.objects.get().author_id == CITIZEN[0]
