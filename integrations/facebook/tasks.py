@@ -53,7 +53,12 @@ def facebook_webhook_process_task(*, delivery_id: int) -> None:
     delivery = WebhookDelivery.objects.filter(pk=delivery_id, processed_at__isnull=True).first()
     if delivery is None:
         return
-    webhook_delivery_process(delivery=delivery)
+    try:
+        webhook_delivery_process(delivery=delivery)
+    except Exception as exc:
+        # Visible in the admin; the class name only: messages may quote citizens' text.
+        WebhookDelivery.objects.filter(pk=delivery_id).update(error=type(exc).__name__)
+        raise
 
 
 @shared_task

@@ -141,3 +141,43 @@ def test_the_sweeper_leaves_fresh_deliveries_to_their_task(pages):
     WebhookDelivery.objects.create(body=body, signature=sign(body))
 
     assert facebook_webhook_sweep_task() == 0
+
+
+def test_a_failed_processing_leaves_the_delivery_for_the_sweeper_with_the_reason(
+    pages, monkeypatch
+):
+    from integrations.facebook.tasks import facebook_webhook_process_task
+
+    body = meta_bytes(webhook_body(comment_value(1)))
+    delivery = WebhookDelivery.objects.create(body=body, signature=sign(body))
+
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr("integrations.facebook.services.webhook_delivery_process", broken)
+    with pytest.raises(RuntimeError):
+        facebook_webhook_process_task(delivery_id=delivery.pk)
+
+    delivery.refresh_from_db()
+    assert delivery.processed_at is None
+    assert delivery.error == "RuntimeError"
+
+
+def test_the_reply_sweeper_requeues_stuck_facebook_replies(pages, monkeypatch):
+    from grievances.models import Reply, ReplyState
+    from integrations.facebook.tasks import facebook_reply_sweep_task
+
+    facebook_sync_all_task()
+    grievance = Grievance.objects.first()
+    stuck = Reply.objects.create(grievance=grievance, body="উত্তর", to_facebook=True)
+    Reply.objects.create(grievance=grievance, body="নতুন", to_facebook=True)
+    Reply.objects.filter(pk=stuck.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+    delivered = []
+    monkeypatch.setattr(
+        "integrations.facebook.tasks.facebook_reply_deliver_task.delay",
+        lambda **kwargs: delivered.append(kwargs["reply_id"]),
+    )
+
+    assert facebook_reply_sweep_task() == 1
+    assert delivered == [stuck.pk]
+    assert Reply.objects.get(pk=stuck.pk).state == ReplyState.QUEUED
