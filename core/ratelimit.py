@@ -6,6 +6,7 @@ counter can never be left without an expiry (which would block a client for ever
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -65,7 +66,7 @@ def _incr(key: str, window: int) -> tuple[int, int]:
         return 1, window
 
 
-def _redis_client(key: str):  # type: ignore[no-untyped-def]
+def _redis_client(key: str) -> Any:
     """The raw redis-py client behind Django's RedisCache, or None for other backends."""
     backend = getattr(cache, "_cache", None)
     if not isinstance(backend, RedisCacheClient):

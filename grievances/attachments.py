@@ -122,13 +122,13 @@ def _clean_image(data: bytes, name: str) -> CleanFile:
             probe.verify()  # structure and checksums; the image must be reopened afterwards
         with Image.open(io.BytesIO(data)) as image:
             image.load()
-            image = ImageOps.exif_transpose(image)  # keep the photo upright once EXIF is gone
-            image.thumbnail((_MAX_SIDE, _MAX_SIDE))
-            has_alpha = image.mode in ("RGBA", "LA", "PA") or (
-                image.mode == "P" and "transparency" in image.info
+            upright = ImageOps.exif_transpose(image)  # keep the photo upright once EXIF is gone
+            upright.thumbnail((_MAX_SIDE, _MAX_SIDE))
+            has_alpha = upright.mode in ("RGBA", "LA", "PA") or (
+                upright.mode == "P" and "transparency" in upright.info
             )
             # A new image from the pixels alone: no EXIF, XMP, ICC or comments survive.
-            pixels = image.convert("RGBA" if has_alpha else "RGB")
+            pixels = upright.convert("RGBA" if has_alpha else "RGB")
             clean = Image.new(pixels.mode, pixels.size)
             clean.paste(pixels)
             out = io.BytesIO()

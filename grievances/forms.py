@@ -205,7 +205,7 @@ class GrievanceFileForm(HoneypotMixin, DistrictStepForm):
             upazilas.queryset = Upazila.objects.filter(district=chosen).order_by("name_en")  # type: ignore[attr-defined]
         else:
             upazilas.queryset = Upazila.objects.none()  # type: ignore[attr-defined]
-        self.district = chosen
+        self.chosen_district = chosen
 
     def _district_from_data(self) -> District | None:
         slug = (self.data.get("district") if self.is_bound else self.initial.get("district")) or ""
@@ -235,7 +235,7 @@ class GrievanceFileForm(HoneypotMixin, DistrictStepForm):
         return phone
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         district, upazila = cleaned.get("district"), cleaned.get("upazila")
         if district is not None and upazila is not None and upazila.district_id != district.pk:
             self.add_error("upazila", _("That upazila is not in the chosen district."))
@@ -276,7 +276,7 @@ class CitizenInfoForm(forms.Form):
     attachments = AttachmentsField(label=_("Photos or documents (optional)"))
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if (
             not self.errors
             and not cleaned.get("text", "").strip()
@@ -334,7 +334,7 @@ class FeedbackForm(forms.Form):
             self.fields["next_step"].choices = self.fields["next_step"].choices[:1]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get("is_fixed") is False and not cleaned.get("next_step"):
             self.add_error("next_step", _("Choose whether to reopen or to appeal."))
         if cleaned.get("is_fixed"):

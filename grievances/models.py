@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.files.storage import Storage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, Q, Value, When
@@ -536,7 +537,7 @@ class StaffNotification(models.Model):
         return f"{self.user_id} {self.kind} {self.grievance_id}"
 
 
-def _attachment_storage():  # type: ignore[no-untyped-def]
+def _attachment_storage() -> Storage:
     from grievances.attachments import attachment_storage
 
     return attachment_storage()

@@ -37,7 +37,7 @@ from grievances.models import (
 from grievances.tasks import reply_deliver_task
 from grievances.tracking import format_tracking_code, hash_access_key, new_access_key
 from grievances.workflow import can_transition
-from integrations.notifications.models import NotificationChannel
+from integrations.notifications.models import Notification, NotificationChannel
 from integrations.notifications.services import notification_queue
 from offices.models import District, Office, OfficeMembership, Upazila
 from offices.selectors import office_for_district, office_role_for_user, office_user_may_manage
@@ -1017,3 +1017,74 @@ def feedback_submit(
             reason=_("The citizen said it was not fixed and appealed."),
         )
     return feedback
+
+
+# --- citizens: news about their grievance by SMS / e-mail -------------------------------------
+
+# Public events a citizen is told about, when done by the office (an officer or the system).
+_CITIZEN_NEWS_STATUSES = (S.ACCEPTED, S.RESOLVED, S.CLOSED)
+
+
+def _citizen_news_text(event: GrievanceEvent) -> str:
+    grievance = event.grievance
+    if event.kind == Kind.PUBLIC_REPLY:
+        return _("The office replied to your grievance.")
+    if event.kind == Kind.TRANSFERRED and event.to_office is not None:
+        return _("Your grievance was sent to %(office)s.") % {"office": event.to_office.name}
+    if event.to_status == S.RESOLVED:
+        return _(
+            "The office has resolved your grievance. Was the problem fixed? Tell us with "
+            "your private link within %(days)s working days."
+        ) % {"days": settings.GRIEVANCE_CITIZEN_RESPONSE_DAYS}
+    return _("Your grievance is now: %(status)s.") % {"status": S(grievance.status).label}
+
+
+def _is_citizen_news(event: GrievanceEvent) -> bool:
+    if not event.is_public or (event.actor_id is None and event.kind != Kind.PUBLIC_REPLY):
+        return False  # private, or the citizen's own doing (they know)
+    if event.kind in (Kind.PUBLIC_REPLY, Kind.TRANSFERRED):
+        return True
+    return event.kind == Kind.STATUS_CHANGED and event.to_status in _CITIZEN_NEWS_STATUSES
+
+
+def grievance_notify_citizen(*, event: GrievanceEvent) -> list[Notification]:
+    """Tell the citizen (SMS and/or e-mail, in their language) about a public event.
+
+    Safe to run twice: one message per event and channel (the notification's dedupe key).
+    The text carries the public tracking link only, never the access key.
+    """
+    grievance = event.grievance
+    if not _is_citizen_news(event) or not (grievance.citizen_phone or grievance.citizen_email):
+        return []
+    with translation.override(grievance.language):
+        code = grievance.tracking_code
+        shown_code = to_bangla_digits(code) if grievance.language == "bn" else code
+        site = getattr(settings, "SITE_URL", "").rstrip("/")
+        link = f"{site}/track/{code}/" if site else ""
+        news = _citizen_news_text(event)
+        sms = _("Shunani %(code)s: %(news)s") % {"code": shown_code, "news": news}
+        if link:
+            sms = f"{sms} {link}"
+        subject = _("News about your grievance %(code)s") % {"code": shown_code}
+        body = f"{news}\n\n{link}\n\n" + _("Shunani") if link else f"{news}\n\n" + _("Shunani")
+    sent = []
+    if grievance.citizen_phone:
+        sent.append(
+            notification_queue(
+                channel=NotificationChannel.SMS,
+                recipient=grievance.citizen_phone,
+                body=sms,
+                dedupe_key=f"grievance-event:{event.pk}:sms",
+            )
+        )
+    if grievance.citizen_email:
+        sent.append(
+            notification_queue(
+                channel=NotificationChannel.EMAIL,
+                recipient=grievance.citizen_email,
+                subject=subject,
+                body=body,
+                dedupe_key=f"grievance-event:{event.pk}:email",
+            )
+        )
+    return sent

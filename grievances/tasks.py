@@ -53,3 +53,21 @@ def grievance_deadlines_office_task(*, office_id: int) -> dict[str, int]:
     from grievances.escalation import office_deadlines_run
 
     return office_deadlines_run(office_id=office_id)
+
+
+@shared_task
+def grievance_notify_citizen_task(*, event_id: int) -> None:
+    """SMS / e-mail the citizen about a public event. Safe to run twice (one message per event).
+
+    Services enqueue it on commit for public replies and status changes the citizen should hear
+    about: `transaction.on_commit(lambda: grievance_notify_citizen_task.delay(event_id=...))`.
+    """
+    from grievances.models import GrievanceEvent
+    from grievances.services import grievance_notify_citizen
+
+    event = (
+        GrievanceEvent.objects.select_related("grievance", "to_office").filter(pk=event_id).first()
+    )
+    if event is None:  # rolled back or deleted since it was queued
+        return
+    grievance_notify_citizen(event=event)

@@ -4,7 +4,7 @@ Citizens have no accounts. The tracking code is public; the access key (in the p
 opens the citizen's own view. A wrong key shows the public page, with no hint of why.
 """
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.http import (
     FileResponse,
@@ -14,6 +14,7 @@ from django.http import (
     HttpResponseRedirect,
     JsonResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -49,6 +50,7 @@ from grievances.tracking import normalise_tracking_code
 from offices.models import District, Upazila
 
 _FILED_SESSION_KEY = "grievance_filed"
+_Response = TypeVar("_Response", bound=HttpResponseBase)
 
 
 def too_many_requests(request: HttpRequest, limit: RateLimit) -> HttpResponse:
@@ -58,7 +60,7 @@ def too_many_requests(request: HttpRequest, limit: RateLimit) -> HttpResponse:
     return response
 
 
-def _private_headers(response: HttpResponse) -> HttpResponse:
+def _private_headers(response: _Response) -> _Response:
     """The key is in the URL: no caching anywhere, and no Referer to other sites.
 
     `same-origin`, not `no-referrer`: with no referrer at all, browsers send `Origin: null`
@@ -290,7 +292,7 @@ def grievance_feedback(request: HttpRequest, code: str) -> HttpResponse:
 
 @never_cache
 @require_GET
-def attachment_download(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def attachment_download(request: HttpRequest, code: str, pk: int) -> HttpResponseBase:
     """Always a download, never shown inline: a file can't run as a page of this site."""
     key = request.GET.get("key", "")
     if key and not request.user.is_authenticated:

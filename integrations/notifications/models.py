@@ -23,6 +23,8 @@ class Notification(TimeStampedModel):
     recipient = models.CharField(_("recipient"), max_length=254)
     subject = models.CharField(_("subject"), max_length=200, blank=True)
     body = models.TextField(_("text"))
+    # Set by callers that may ask twice (a retried task): one message per key, ever.
+    dedupe_key = models.CharField(max_length=100, blank=True, default="")
     # The body holds a secret (e.g. a private link): blank it once it has really left.
     redact_after_send = models.BooleanField(default=False)
     state = models.CharField(
@@ -42,6 +44,11 @@ class Notification(TimeStampedModel):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=~Q(dedupe_key=""),
+                name="notification_dedupe_key_unique",
+            ),
             models.CheckConstraint(
                 condition=Q(channel__in=NotificationChannel.values),
                 name="notification_channel_valid",

@@ -41,17 +41,30 @@ def notification_queue(
     body: str,
     subject: str = "",
     redact_after_send: bool = False,
+    dedupe_key: str = "",
 ) -> Notification:
-    """Store the message, then (after commit) hand it to a task to deliver."""
-    notification = Notification(
-        channel=channel,
-        recipient=recipient,
-        subject=subject[:200],
-        body=body,
-        redact_after_send=redact_after_send,
-    )
-    notification.full_clean()
-    notification.save()
+    """Store the message, then (after commit) hand it to a task to deliver.
+
+    With a `dedupe_key`, asking twice queues one message: the second call returns the first.
+    """
+    fields = {
+        "channel": channel,
+        "recipient": recipient,
+        "subject": subject[:200],
+        "body": body,
+        "redact_after_send": redact_after_send,
+    }
+    if dedupe_key:
+        # The partial unique index decides under concurrency, not a check-then-insert.
+        notification, created = Notification.objects.get_or_create(
+            dedupe_key=dedupe_key[:100], defaults=fields
+        )
+        if not created:
+            return notification
+    else:
+        notification = Notification(**fields)
+        notification.full_clean()
+        notification.save()
     transaction.on_commit(lambda: notification_send_task.delay(notification_id=notification.pk))
     return notification
 

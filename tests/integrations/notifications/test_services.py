@@ -152,3 +152,17 @@ def test_email_goes_through_django(django_capture_on_commit_callbacks):
     assert [(m.to, m.subject, m.body) for m in mail.outbox] == [
         (["citizen@example.com"], "Shunani", "Hello")
     ]
+
+
+def test_the_same_dedupe_key_queues_one_message(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        first = notification_queue(
+            channel="sms", recipient="+8801712345678", body="x", dedupe_key="k1"
+        )
+        second = notification_queue(
+            channel="sms", recipient="+8801712345678", body="y", dedupe_key="k1"
+        )
+
+    assert first.pk == second.pk
+    assert Notification.objects.count() == 1
+    assert len(callbacks) == 1
