@@ -14,8 +14,8 @@ from tests.offices.factories import OfficeMembershipFactory
 
 pytestmark = pytest.mark.django_db
 
-PHONE = "+8801712345678"
-PHONE_LOCAL = "01712345678"
+PHONE = "+8801819876543"
+PHONE_LOCAL = "01819876543"
 EMAIL = "rahim.secret@example.com"
 DESCRIPTION = "গোপন বর্ণনা: চেয়ারম্যান টাকা চেয়েছেন"
 NAME = "রহিম উদ্দিন গোপন"
@@ -52,7 +52,7 @@ def _assert_no_private_data(html: str) -> None:
         PHONE,
         PHONE_LOCAL,
         to_bangla_digits(PHONE_LOCAL),
-        "1712345678",
+        "1819876543",
         EMAIL,
         "rahim.secret",
         DESCRIPTION,
@@ -87,6 +87,31 @@ def test_no_public_response_contains_phone_email_description_or_name(client, fil
         _assert_no_private_data(response.content.decode())
         for _, redirect_headers in [(None, response)]:
             _assert_no_private_data(str(redirect_headers.headers))
+
+
+def test_a_crawl_of_every_public_page_finds_no_private_data(client, filed):
+    code, _ = filed
+    anonymous = type(client)()
+    seen: set[str] = set()
+    queue = ["/", f"/track/{code}/", f"/track/?code={code}"]
+
+    while queue and len(seen) < 300:
+        url = queue.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        response = anonymous.get(url)
+        assert response.status_code in (200, 302, 404), url
+        _assert_no_private_data(response.content.decode() + str(response.headers))
+        if response.status_code == 302:
+            queue.append(response["Location"])
+        for href in re.findall(r'href="(/[^"#]*)"', response.content.decode()):
+            href = href.replace("&amp;", "&")
+            if not href.startswith(("/static/", "/admin/", "/accounts/", "/officer/")):
+                queue.append(href)
+
+    assert f"/track/{code}/" in seen
+    assert any(url.startswith("/grievances/new/?district=") for url in seen)
 
 
 def test_the_public_page_shows_status_office_category_dates_and_deadline(client, filed):
