@@ -227,6 +227,11 @@ CELERY_BEAT_SCHEDULE["facebook-reply-sweep"] = {
     "task": "integrations.facebook.tasks.facebook_reply_sweep_task",
     "schedule": 5 * 60,  # seconds
 }
+CELERY_BEAT_SCHEDULE["notifications-sweep"] = {
+    # SMS / e-mail still queued after their retries ran out (a long gateway outage) go again.
+    "task": "integrations.notifications.tasks.notification_sweep_task",
+    "schedule": 10 * 60,  # seconds
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

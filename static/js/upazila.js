@@ -2,6 +2,10 @@
    Without JavaScript the form still works: the list is the district chosen in step 1. */
 (function () {
   "use strict";
+  // After a refused submission, take keyboard and screen-reader users straight to the errors.
+  var summary = document.getElementById("error-summary");
+  if (summary) { summary.focus(); }
+
   var form = document.querySelector("form[data-upazila-url]");
   if (!form) { return; }
   var district = form.querySelector("select[name=district]");

@@ -189,3 +189,28 @@ def test_with_javascript_the_upazila_list_follows_the_district(phone):
 
     names = page.get_by_label("উপজেলা").locator("option").all_inner_texts()
     assert any("চট্টগ্রাম" in n or "পটিয়া" in n or "হাটহাজারী" in n for n in names[1:]), names
+
+
+def test_a_mistake_is_explained_in_bangla_and_the_english_switch_works(phone, screenshot):
+    page = phone
+    page.goto("/grievances/new/?district=dhaka")
+
+    page.get_by_label("মোবাইল নম্বর (ঐচ্ছিক)").fill("12345")
+    page.get_by_role("button", name="অভিযোগ পাঠান").click()
+
+    summary = page.locator("#error-summary")
+    assert "সমস্যাটি বর্ণনা করুন।" in summary.inner_text()
+    assert "এটি বাংলাদেশের মোবাইল নম্বর নয়।" in summary.inner_text()
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    assert page.get_by_label("মোবাইল নম্বর (ঐচ্ছিক)").get_attribute("aria-invalid") == "true"
+    _check_page(page)
+    screenshot(page, "01-errors-bn")
+    assert not Grievance.objects.exists()
+
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.goto("/grievances/new/?district=dhaka")
+    assert page.get_by_label("Describe the problem").is_visible()
+    _check_page(page)
+    screenshot(page, "02-form-en")
