@@ -1,4 +1,5 @@
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -114,6 +115,32 @@ def test_bad_input_is_refused_with_a_clear_error(english, overrides, english_err
 
     assert response.status_code == 200
     assert english_error in response.content.decode()
+    _nothing_stored()
+
+
+_BAD_INPUTS = [
+    {"description": ""},
+    {"description": "x" * 5001},
+    {"citizen_name": "n" * 201},
+    {"citizen_phone": "12345"},
+    {"citizen_email": "not-an-address"},
+    {"district": "atlantis"},
+    {"category": ""},
+    {"upazila": "999999"},
+]
+
+
+@pytest.mark.parametrize("overrides", _BAD_INPUTS)
+def test_on_the_bangla_page_every_error_is_in_bangla(client, overrides):
+    response = client.post(FILE_URL, valid_form(**overrides))
+
+    html = response.content.decode()
+    errors = re.findall(r'<ul class="errorlist"[^>]*>(.*?)</ul>', html, flags=re.S)
+    assert errors, "the page shows the error next to the field"
+    for error in errors:
+        text = re.sub(r"<[^>]+>", "", error)
+        assert re.search(r"[\u0980-\u09ff]", text), text  # Bangla script
+        assert not re.search(r"[A-Za-z]{4,}", text), text  # no English sentence
     _nothing_stored()
 
 
@@ -319,3 +346,16 @@ def test_big_photos_are_scaled_down(client):
     path = Path(settings.MEDIA_ROOT) / "attachments" / Attachment.objects.get().file.name
     with Image.open(path) as image:
         assert max(image.size) == 2000
+
+
+def test_file_errors_are_in_bangla_on_the_bangla_page(client, settings):
+    settings.GRIEVANCE_ATTACHMENT_MAX_BYTES = 1024 * 1024
+
+    disguised = client.post(FILE_URL, {**valid_form(), "attachments": [executable_named_jpg()]})
+    oversized = client.post(
+        FILE_URL, {**valid_form(), "attachments": [oversized_jpeg(1024 * 1024 + 1)]}
+    )
+
+    assert "“photo.jpg” কোনো ছবি (JPEG, PNG) বা PDF নথি নয়।" in disguised.content.decode()
+    assert "প্রতিটি ফাইল সর্বোচ্চ ১ মেগাবাইট হতে পারে।" in oversized.content.decode()
+    _nothing_stored()
