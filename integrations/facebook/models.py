@@ -137,6 +137,7 @@ class FacebookComment(TimeStampedModel):
     message_seen_at = models.DateTimeField(null=True, blank=True)
     hidden_seen_at = models.DateTimeField(null=True, blank=True)
     original_hash = models.CharField(max_length=16, blank=True)
+    original_seen_at = models.DateTimeField(null=True, blank=True)
     original_from_add = models.BooleanField(default=False)
     seen_hashes = models.JSONField(default=list, blank=True)
     edited_hashes = models.JSONField(default=list, blank=True)

@@ -68,6 +68,7 @@ _MUTABLE_FIELDS = [
     "message_seen_at",
     "hidden_seen_at",
     "original_hash",
+    "original_seen_at",
     "original_from_add",
     "seen_hashes",
     "edited_hashes",
@@ -267,12 +268,16 @@ def _merge(row: FacebookComment, obs: Observation, page_id: str) -> None:
         if obs.verb == ADD:
             if not row.original_from_add:
                 row.original_hash, row.original_from_add = digest, True
+                row.original_seen_at = obs.seen_at
         elif obs.verb == EDITED:
             if digest not in row.edited_hashes:
                 row.edited_hashes = [*row.edited_hashes, digest]
-        else:  # a poll or a hide shows the text as it is now
-            if not row.original_hash:
-                row.original_hash = digest
+        elif not row.original_from_add and (
+            row.original_seen_at is None or obs.seen_at < row.original_seen_at
+        ):
+            # Until the `add` arrives, the earliest text seen (by a poll or a hide) stands in
+            # for the original; a later text that differs is an edit (graph-api.md F32).
+            row.original_hash, row.original_seen_at = digest, obs.seen_at
         if obs.verb != EDITED and digest not in row.seen_hashes:
             row.seen_hashes = [*row.seen_hashes, digest]
         newer = row.message_seen_at is None or obs.seen_at > row.message_seen_at

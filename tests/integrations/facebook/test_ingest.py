@@ -302,3 +302,30 @@ def test_a_reply_and_its_parent_ingested_at_the_same_time_still_meet(office):
             == FacebookComment.objects.get(graph_id=comment_id(10 * n)).grievance_id
         )
         assert reply.grievance_id is not None
+
+
+def test_a_poll_after_an_edit_then_older_webhooks_record_only_the_real_edit(page):
+    # Found by the property test: comment, hide, edit on Facebook; we poll first, then the
+    # older hide (with the old text) and the add arrive. Only the edited text is an edit.
+    from datetime import UTC, datetime
+
+    from integrations.facebook.services import Observation
+
+    poll = Observation(
+        graph_id=comment_id(1),
+        verb="poll",
+        seen_at=datetime(2026, 11, 26, tzinfo=UTC),
+        post_id=POST_ID,
+        parent_id=POST_ID,
+        author_id=CITIZEN[0],
+        message="নতুন লেখা",
+        is_hidden=True,
+    )
+    comments_ingest(page=page, observations=[poll])
+
+    deliver(page, comment_value(1, verb="hide", message="পুরনো লেখা"), time=1_714_990_200)
+    deliver(page, comment_value(1, message="পুরনো লেখা"), time=1_714_986_072)
+
+    grievance = Grievance.objects.get()
+    assert grievance.description == "নতুন লেখা"
+    assert kinds(grievance) == ["created", "source_edited", "source_hidden"]

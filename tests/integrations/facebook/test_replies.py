@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings as django_settings
+from django.utils import translation
 
 from grievances.models import Reply, ReplyState
 from integrations.facebook.graph import GraphTransientError
@@ -12,6 +13,13 @@ from tests.integrations.facebook.factories import FacebookPageFactory
 
 pytestmark = pytest.mark.django_db
 BODY = "আপনার অভিযোগটি বিদ্যুৎ বিভাগে পাঠানো হয়েছে।"
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English; Bangla is checked in test_replies.py."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -190,3 +198,12 @@ def test_a_reply_not_yet_visible_is_not_sent_again_before_the_check_delay(
     reply.refresh_from_db()
     assert len(page_replies(fake_graph, comment)) == 1
     assert reply.state == ReplyState.SENDING
+
+
+def test_errors_are_in_bangla_by_default(comment, fake_graph):
+    reply = make_reply(comment, body="ফোন করুন 01711223344")
+
+    with translation.override("bn"):
+        reply_deliver(reply=reply)
+
+    assert "ফোন নম্বর" in Reply.objects.get(pk=reply.pk).last_error

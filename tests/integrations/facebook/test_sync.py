@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from grievances.models import Grievance, GrievanceEvent
 from integrations.facebook.graph import GraphRateLimitError, GraphTransientError
@@ -12,6 +12,13 @@ from tests.integrations.facebook.factories import FacebookPageFactory
 
 pytestmark = pytest.mark.django_db
 Kind = GrievanceEvent.Kind
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English; Bangla is checked in test_replies.py."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
