@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.client_ip import client_key
 from core.exceptions import ApplicationError
@@ -120,7 +120,7 @@ def grievance_file(request: HttpRequest) -> HttpResponse:
     return render(request, "grievances/file.html", {"step_form": step_form, "step": 1})
 
 
-@require_GET
+@require_safe
 def upazila_options(request: HttpRequest) -> JsonResponse:
     """For the small script that fills the upazila list when the district changes."""
     district = District.objects.filter(slug=request.GET.get("district", "")).first()
@@ -132,7 +132,7 @@ def upazila_options(request: HttpRequest) -> JsonResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def grievance_filed(request: HttpRequest) -> HttpResponse:
     filed = request.session.pop(_FILED_SESSION_KEY, None)
     if not filed:
@@ -151,7 +151,7 @@ def grievance_filed(request: HttpRequest) -> HttpResponse:
 # --- tracking --------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def grievance_track_lookup(request: HttpRequest) -> HttpResponse:
     """The home page's "track" form: accepts Bangla or Latin digits, any spacing."""
     form = TrackForm(request.GET or None)
@@ -196,7 +196,7 @@ def _key_attempt(request: HttpRequest) -> RateLimit:
     return ratelimit_check(scope="access-key", client=client_key(request))
 
 
-@require_GET
+@require_safe
 def grievance_track(request: HttpRequest, code: str) -> HttpResponse:
     canonical = normalise_tracking_code(code)
     if canonical is None:
@@ -291,7 +291,7 @@ def grievance_feedback(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def attachment_download(request: HttpRequest, code: str, pk: int) -> HttpResponseBase:
     """Always a download, never shown inline: a file can't run as a page of this site."""
     key = request.GET.get("key", "")
