@@ -49,7 +49,7 @@ class ChoosePageForm(forms.Form):
 
     def __init__(self, *args: Any, pages: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["page_id"].choices = pages
+        self.fields["page_id"].choices = pages  # type: ignore[attr-defined]  # a ChoiceField
 
 
 @admin.register(FacebookPage)
@@ -81,7 +81,7 @@ class FacebookPageAdmin(admin.ModelAdmin):
         "last_error",
         "last_error_at",
     ]
-    fields = readonly_fields
+    fields = list(readonly_fields)
     actions = ["sync_now"]
     change_list_template = "facebook/admin/page_changelist.html"
 
@@ -117,7 +117,7 @@ class FacebookPageAdmin(admin.ModelAdmin):
     def sync_now(self, request: HttpRequest, queryset: QuerySet[FacebookPage]) -> None:
         from integrations.facebook.tasks import facebook_page_sync_task
 
-        pages = list(queryset.syncable())
+        pages = list(FacebookPage.objects.syncable().filter(pk__in=queryset.values("pk")))
         for page in pages:
             facebook_page_sync_task.delay(page_id=page.pk)
         self.message_user(
@@ -206,10 +206,10 @@ class FacebookPageAdmin(admin.ModelAdmin):
                 request.POST, pages=[(pid, f"{name} ({pid})") for pid, name in session["pages"]]
             )
             if form.is_valid():
-                office = Office.objects.get(pk=session["office"])
+                chosen_office = Office.objects.get(pk=session["office"])
                 try:
                     page = page_connect_from_login(
-                        office=office,
+                        office=chosen_office,
                         page_id=form.cleaned_data["page_id"],
                         user_token=crypto.decrypt(session["token"]),
                     )
@@ -220,7 +220,7 @@ class FacebookPageAdmin(admin.ModelAdmin):
                     messages.success(
                         request,
                         gettext("The page “%(page)s” is connected to %(office)s.")
-                        % {"page": page.name or page.page_id, "office": office.name},
+                        % {"page": page.name or page.page_id, "office": chosen_office.name},
                     )
                     return redirect("admin:facebook_facebookpage_changelist")
         office = Office.objects.filter(pk=request.session[_SESSION_KEY]["office"]).first()

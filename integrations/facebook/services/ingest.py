@@ -128,7 +128,7 @@ def observations_from_webhook(
             if not isinstance(entry, Mapping) or not entry.get("id"):
                 continue
             page_id = str(entry["id"])
-            sent = _time_or(entry.get("time"), received_at or timezone.now())
+            sent = _time_or(entry.get("time"), None) or received_at or timezone.now()
             for change in entry.get("changes") or []:
                 if not isinstance(change, Mapping) or change.get("field", "feed") != "feed":
                     continue
@@ -145,7 +145,8 @@ def _observation_from_value(value: Any, sent: datetime) -> Observation | None:
     item = str(value.get("item") or "")
     if verb is None:
         return None
-    author = value.get("from") if isinstance(value.get("from"), Mapping) else {}
+    raw_author = value.get("from")
+    author: Mapping[str, Any] = raw_author if isinstance(raw_author, Mapping) else {}
     # v2.5-era payloads name the author with sender_id / sender_name (graph-api.md §4.4).
     author_id = str(author.get("id") or value.get("sender_id") or "")
     author_name = str(author.get("name") or value.get("sender_name") or "")

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from integrations.facebook.models import FacebookPage, WebhookDelivery
@@ -34,16 +35,17 @@ def webhook_delivery_store(*, body: bytes, signature: str) -> WebhookDelivery:
 def webhook_delivery_process(*, delivery: WebhookDelivery) -> IngestResult:
     """Ingest one stored delivery. Safe to run twice: ingestion is idempotent."""
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
-        attempts=delivery.attempts + 1, last_attempt_at=timezone.now()
+        attempts=F("attempts") + 1, last_attempt_at=timezone.now()
     )
     with transaction.atomic():
-        delivery = (
+        locked = (
             WebhookDelivery.objects.select_for_update(skip_locked=True)
             .filter(pk=delivery.pk, processed_at__isnull=True)
             .first()
         )
-        if delivery is None:  # done already, or another worker has it right now
+        if locked is None:  # done already, or another worker has it right now
             return IngestResult()
+        delivery = locked
         result = IngestResult()
         try:
             payload = json.loads(bytes(delivery.body))
