@@ -327,6 +327,9 @@ class Grievance(TimeStampedModel):
                 fields=["office", "priority_rank", "sort_due_at", "id"],
                 name="grievance_inbox_all_prio",
             ),
+            # Filters narrow within the office first, not across the whole table.
+            models.Index(fields=["office", "category", "status"], name="grievance_inbox_category"),
+            models.Index(fields=["office", "upazila", "status"], name="grievance_inbox_upazila"),
             GinIndex(fields=["search_vector"], name="grievance_search_fts"),
             GinIndex(
                 fields=["search_text"], opclasses=["gin_trgm_ops"], name="grievance_search_trgm"
