@@ -220,3 +220,58 @@ def test_last_webhook_time_is_recorded_on_the_page(post, page):
 
     page.refresh_from_db()
     assert page.last_webhook_at is not None
+
+
+def _sender(state, url, **options):
+    from integrations.facebook.fake_server import WebhookSender
+
+    options = {"app_secret": "test-app-secret", "verify_token": "test-verify-token", **options}
+    return WebhookSender(state, url, escape_slashes=True, **options)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_meta_style_deliveries_from_the_fake_server_are_verified_and_ingested(
+    live_server, fake_graph, office
+):
+    from tests.integrations.facebook.conftest import CITIZEN as FB_CITIZEN
+    from tests.integrations.facebook.conftest import PAGE_ID as FB_PAGE_ID
+
+    FacebookPageFactory(office=office, page_id=FB_PAGE_ID)
+    sender = _sender(fake_graph.state, live_server.url + URL, duplicate_probability=0.5, seed=3)
+    try:
+        assert sender.handshake() == (200, True)
+        post = fake_graph.add_post(FB_PAGE_ID, message="নোটিশ")
+        comment = fake_graph.add_comment(post, message="পানি নেই ❤️ 10/12", from_id=FB_CITIZEN[0])
+        fake_graph.edit_comment(comment, "পানি নেই ❤️ 10/12, এখনও")
+        assert sender.wait_idle(10)
+    finally:
+        sender.stop()
+
+    assert sender.deliveries
+    assert all(d.delivered for d in sender.deliveries)
+    grievance = Grievance.objects.get()
+    assert grievance.description == "পানি নেই ❤️ 10/12, এখনও"
+    assert WebhookDelivery.objects.filter(processed_at__isnull=True).count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deliveries_signed_with_another_secret_are_refused_end_to_end(
+    live_server, fake_graph, office
+):
+    from tests.integrations.facebook.conftest import CITIZEN as FB_CITIZEN
+    from tests.integrations.facebook.conftest import PAGE_ID as FB_PAGE_ID
+
+    FacebookPageFactory(office=office, page_id=FB_PAGE_ID)
+    sender = _sender(
+        fake_graph.state, live_server.url + URL, app_secret="not-ours", retry_delays=()
+    )
+    try:
+        post = fake_graph.add_post(FB_PAGE_ID, message="নোটিশ")
+        fake_graph.add_comment(post, message="পানি নেই", from_id=FB_CITIZEN[0])
+        sender.wait_idle(10)
+    finally:
+        sender.stop()
+
+    assert [d.status for d in sender.deliveries] == [403]
+    assert not WebhookDelivery.objects.exists()
+    assert not Grievance.objects.exists()
