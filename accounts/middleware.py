@@ -1,8 +1,8 @@
 """Session timeouts and two-factor enforcement for staff.
 
 `SessionTimeoutMiddleware` signs a user out after SESSION_IDLE_TIMEOUT_SECONDS without a
-request, and SESSION_ABSOLUTE_TIMEOUT_SECONDS after sign-in whatever they do. The clocks are
-in the session (set at sign-in), so checking them costs no query.
+request, and SESSION_ABSOLUTE_TIMEOUT_SECONDS after sign-in whatever they do. The sign-in time
+is in the session; the last request's time in the cache. Neither costs a query.
 
 Two-factor is enforced at sign-in (accounts/views.py: no session until the code is right). The
 admin's own login page refuses anyone who needs a code (accounts.forms.AdminLoginForm), and
@@ -16,13 +16,12 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, resolve_url
 
 SESSION_STARTED = "auth_started_at"
 SESSION_LAST_SEEN = "auth_last_seen_at"
-# Write the idle clock at most this often: a session save on every request costs a query.
-_LAST_SEEN_RESOLUTION_SECONDS = 60
 
 
 class SessionTimeoutMiddleware:
@@ -30,19 +29,20 @@ class SessionTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated:
+        if request.user.is_authenticated and request.session.session_key:
             now = time.time()
+            seen_key = f"session-seen:{request.session.session_key}"
             started = request.session.get(SESSION_STARTED, now)
-            last_seen = request.session.get(SESSION_LAST_SEEN, now)
+            # The idle clock lives in the cache (Redis), so a page view writes no session row;
+            # if the cache lost it, the absolute limit still holds.
+            last_seen = cache.get(seen_key) or request.session.get(SESSION_LAST_SEEN, now)
             idle = now - last_seen > settings.SESSION_IDLE_TIMEOUT_SECONDS
             too_old = now - started > settings.SESSION_ABSOLUTE_TIMEOUT_SECONDS
             if idle or too_old:
+                cache.delete(seen_key)
                 logout(request)  # the request goes on as anonymous: sign-in where needed
-            elif SESSION_STARTED not in request.session or (
-                now - last_seen > _LAST_SEEN_RESOLUTION_SECONDS
-            ):
-                request.session.setdefault(SESSION_STARTED, now)
-                request.session[SESSION_LAST_SEEN] = now
+            else:
+                cache.set(seen_key, now, timeout=settings.SESSION_IDLE_TIMEOUT_SECONDS + 60)
         return self.get_response(request)
 
 

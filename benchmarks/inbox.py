@@ -98,7 +98,7 @@ def main() -> None:
     }
     out(
         f"{'scenario':44} {'page':>6} {'view p50/p95 ms':>18} {'selector p50/p95':>18} "
-        f"{'bare SQL p50/p95':>18} {'queries':>8}\n"
+        f"{'bare SQL p50/p95':>18} {'counts p50/p95':>18} {'queries':>8}\n"
     )
     plans: list[tuple[str, str]] = []
     for name, filters in scenarios.items():
@@ -147,9 +147,20 @@ def main() -> None:
             bare_times = _time(bare, args.runs)
             with CaptureQueriesContext(connection) as queries:
                 client.get("/officer/", params)
+            counts_sql = [
+                q["sql"] for q in queries.captured_queries if "count(*)" in q["sql"].lower()
+            ]
+
+            def counts(sql: str = counts_sql[0]) -> None:
+                with connection.cursor() as c:
+                    c.execute(sql)
+                    c.fetchall()
+
+            counts_times = _time(counts, args.runs)
             out(
                 f"{name:44} {label:>6} {view[0]:8.1f}/{view[1]:<8.1f} "
                 f"{selector[0]:8.1f}/{selector[1]:<8.1f} {bare_times[0]:8.2f}/{bare_times[1]:<8.2f} "
+                f"{counts_times[0]:8.2f}/{counts_times[1]:<8.2f} "
                 f"{len(queries.captured_queries):>8}\n"
             )
             if label != "1":
@@ -158,9 +169,6 @@ def main() -> None:
                     plans.append(
                         (f"{name}, page {label}: rows", "\n".join(r[0] for r in c.fetchall()))
                     )
-                counts_sql = [
-                    q["sql"] for q in queries.captured_queries if "count(*)" in q["sql"].lower()
-                ]
                 if counts_sql:
                     with connection.cursor() as c:
                         c.execute("EXPLAIN (ANALYZE) " + counts_sql[0])

@@ -53,7 +53,12 @@ from grievances.selectors import (
 )
 from grievances.workflow import next_statuses
 from offices.models import Office, OfficeRole, Upazila
-from offices.selectors import office_ids_for_user, office_members, office_role_for_user
+from offices.selectors import (
+    office_ids_for_user,
+    office_members,
+    office_role_for_user,
+    user_reads_everything,
+)
 
 FACEBOOK_SOURCE_TEMPLATE = "facebook/_grievance_source.html"
 FACEBOOK_CHANNELS = (GrievanceChannel.FACEBOOK_COMMENT, GrievanceChannel.FACEBOOK_POST)
@@ -75,18 +80,21 @@ def _office_ids(user: User) -> list[int] | None:
     return office_ids_for_user(user=user)
 
 
-def _upazila_choices(office_ids: list[int] | None) -> list[tuple[int, str]]:
+def _upazila_choices(user: User) -> list[tuple[int, str]]:
     upazilas = Upazila.objects.all()
-    if office_ids is not None:
-        upazilas = upazilas.filter(district__offices__id__in=office_ids)
+    if not user_reads_everything(user):
+        # A subquery, not the office id list: one query fewer per page.
+        upazilas = upazilas.filter(district__offices__memberships__user=user)
     return [(u.pk, u.name) for u in upazilas.distinct().order_by("name_en")]
 
 
-def _member_choices(office_ids: list[int] | None) -> list[tuple[int, str]]:
-    if office_ids is None:
+def _member_choices(user: User) -> list[tuple[int, str]]:
+    if user_reads_everything(user):
         return []  # national viewers assign nothing; the filter by assignee is per office
-    users = User.objects.filter(memberships__office_id__in=office_ids, is_active=True)
-    return [(u.pk, str(u)) for u in users.distinct().order_by("username")]
+    users = User.objects.filter(
+        memberships__office__memberships__user=user, is_active=True
+    ).distinct()
+    return [(u.pk, str(u)) for u in users.order_by("username")]
 
 
 def _detail_url(grievance: Grievance) -> str:
@@ -115,10 +123,9 @@ def mask_email(email: str) -> str:
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    office_ids = _office_ids(user)
     categories = _category_choices()
-    upazilas = _upazila_choices(office_ids)
-    assignees = _member_choices(office_ids)
+    upazilas = _upazila_choices(user)
+    assignees = _member_choices(user)
     form = f.InboxFilterForm(
         request.GET or None, categories=categories, upazilas=upazilas, assignees=assignees
     )
@@ -185,9 +192,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def inbox_bulk(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     _ensure_may_write(user)
-    office_ids = _office_ids(user)
     form = f.BulkActionForm(
-        request.POST, categories=_category_choices(), assignees=_member_choices(office_ids)
+        request.POST, categories=_category_choices(), assignees=_member_choices(user)
     )
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
@@ -503,7 +509,7 @@ def grievance_new(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         offices=[(o.pk, o.name) for o in offices],
         categories=_category_choices(),
-        upazilas=_upazila_choices(office_ids),
+        upazilas=_upazila_choices(user),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
