@@ -19,6 +19,7 @@ and a grievance is linked in the same transaction, so each is created exactly on
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,7 +27,7 @@ from functools import cache
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Field
+from django.db.models import Field, JSONField
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -339,11 +340,7 @@ def comments_ingest(*, page: FacebookPage, observations: Sequence[Observation]) 
         for obs in observations
         if obs.kind == FacebookItemKind.COMMENT and obs.parent_id and obs.parent_id != obs.post_id
     }
-    stubs = [
-        FacebookComment(graph_id=gid, page=page, parent_id="", post_id="")
-        for gid in sorted(ids | parent_ids)
-    ]
-    FacebookComment.objects.bulk_create(stubs, ignore_conflicts=True)
+    _insert_stubs(page, sorted(ids | parent_ids))
     rows = {
         row.graph_id: row
         for row in FacebookComment.objects.select_for_update()
@@ -386,6 +383,30 @@ def _update_fields() -> list[Field[Any, Any]]:
     return [FacebookComment._meta.get_field(name) for name in names]  # type: ignore[misc]
 
 
+def _insert_stubs(page: FacebookPage, graph_ids: list[str]) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING of empty rows for ids not seen before, in one
+    statement: every column but the id is the same for all of them."""
+    now = timezone.now()
+    template = FacebookComment(graph_id="", page=page, created_at=now, updated_at=now)
+    fields = [
+        f
+        for f in FacebookComment._meta.concrete_fields
+        if not f.primary_key and f.name != "graph_id"
+    ]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    constants = ", ".join(f"%s::{f.db_type(connection)}" for f in fields)
+    # The constants come first in the statement text, the array of ids last.
+    params = [f.get_db_prep_save(getattr(template, f.attname), connection) for f in fields]
+    table = FacebookComment._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (graph_id, {columns}) "  # noqa: S608 -- names from the model
+            f"SELECT g, {constants} FROM unnest(%s::varchar[]) AS g "
+            "ON CONFLICT (graph_id) DO NOTHING",
+            [*params, graph_ids],
+        )
+
+
 def _update_rows(rows: list[FacebookComment]) -> None:
     """One UPDATE ... FROM (VALUES ...) for the batch: Django's bulk_update builds a CASE per
     field and row, which costs more than the rest of the ingestion put together."""
@@ -408,7 +429,12 @@ def _update_rows(rows: list[FacebookComment]) -> None:
         params: list[Any] = []
         for row in chunk:
             params.append(row.pk)
-            params.extend(f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields)
+            params.extend(
+                json.dumps(getattr(row, f.attname))
+                if isinstance(f, JSONField)
+                else getattr(row, f.attname)
+                for f in fields
+            )
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {table} AS t SET {assignments} "  # noqa: S608 -- names from the model
