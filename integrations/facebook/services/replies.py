@@ -100,7 +100,7 @@ def reply_deliver(*, reply: Reply, graph: GraphApi | None = None) -> None:
         try:
             found = _find_own_reply(graph, reply, source)
         except GraphError as exc:
-            _after_failure(reply, page, exc, ambiguous=True)
+            _after_failure(reply, page, exc)
             return
         if found:
             with transaction.atomic():
@@ -117,7 +117,7 @@ def reply_deliver(*, reply: Reply, graph: GraphApi | None = None) -> None:
     try:
         posted = graph.comment_reply(source.graph_id, message)
     except GraphError as exc:
-        _after_failure(reply, page, exc, ambiguous=False)
+        _after_failure(reply, page, exc)
         return
     with transaction.atomic():
         reply = Reply.objects.select_for_update().get(pk=reply.pk)
@@ -192,7 +192,7 @@ def _find_own_reply(graph: GraphApi, reply: Reply, source: FacebookComment) -> s
     return ""
 
 
-def _after_failure(reply: Reply, page: FacebookPage, exc: GraphError, *, ambiguous: bool) -> None:
+def _after_failure(reply: Reply, page: FacebookPage, exc: GraphError) -> None:
     """Record the failure in words; decide between failing, retrying and checking first."""
     with transaction.atomic():
         reply = Reply.objects.select_for_update().get(pk=reply.pk)
@@ -226,10 +226,8 @@ def _after_failure(reply: Reply, page: FacebookPage, exc: GraphError, *, ambiguo
             reply.save(update_fields=["last_error"])  # keep updated_at: when the attempt began
             _retry_later(reply, _backoff(reply.attempts))
             return
-        if ambiguous:
-            # The check itself failed permanently: do not post blind.
-            _finish(reply, state=ReplyState.FAILED, error=describe_graph_error(exc))
-            return
+        # Graph refused the request itself (or, after a lost response, the duplicate check
+        # failed for good): retrying cannot help and posting blind could post twice.
         _finish(reply, state=ReplyState.FAILED, error=describe_graph_error(exc))
 
 
