@@ -810,13 +810,20 @@ def staff_notification_mark_all_read(*, user: User) -> int:
 # --- citizens: filing, adding information, feedback ------------------------------------------
 
 
+def _active_digits(number: int) -> str:
+    """A number in the digits of the active language (Bangla digits on Bangla pages)."""
+    text = str(number)
+    return to_bangla_digits(text) if (translation.get_language() or "bn").startswith("bn") else text
+
+
 def _attachments_store(
     *, grievance: Grievance, files: Sequence[CleanFile], event: GrievanceEvent | None = None
 ) -> list[Attachment]:
     """Write checked files under MEDIA_ROOT and their rows; remove the files if a row fails."""
     if grievance.attachments.count() + len(files) > MAX_FILES_PER_GRIEVANCE:
         raise ApplicationError(
-            _("A grievance can have at most %(count)s files.") % {"count": MAX_FILES_PER_GRIEVANCE}
+            _("A grievance can have at most %(count)s files.")
+            % {"count": _active_digits(MAX_FILES_PER_GRIEVANCE)}
         )
     storage = attachment_storage()
     saved: list[str] = []
@@ -910,8 +917,6 @@ def grievance_file_by_citizen(
         show_name_publicly=show_name_publicly,
         language=language,
     )
-    _attachments_store(grievance=grievance, files=files)
-
     link = _private_link(base_url=base_url, grievance=grievance, access_key=access_key)
     sms, subject, email = _citizen_filed_texts(grievance=grievance, link=link)
     # The texts carry the key: they are blanked on the row once they have left.
@@ -930,6 +935,8 @@ def grievance_file_by_citizen(
             body=email,
             redact_after_send=True,
         )
+    # Last, so nothing after it can fail and leave files on disk for a rolled-back grievance.
+    _attachments_store(grievance=grievance, files=files)
     return grievance, access_key
 
 

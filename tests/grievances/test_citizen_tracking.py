@@ -8,7 +8,13 @@ from core.digits import to_bangla_digits
 from grievances.models import Attachment, GrievanceEvent
 from grievances.services import grievance_accept, grievance_resolve
 from offices.models import OfficeRole
-from tests.grievances.citizen_files import jpeg_with_exif, private_link, real_pdf, valid_form
+from tests.grievances.citizen_files import (
+    jpeg_with_exif,
+    private_link,
+    real_pdf,
+    stored_files,
+    valid_form,
+)
 from tests.grievances.factories import GrievanceFactory
 from tests.offices.factories import OfficeMembershipFactory
 
@@ -356,3 +362,16 @@ def test_the_media_root_is_not_served(client, filed):
     for url in (f"/media/{attachment.file.name}", f"/attachments/{attachment.file.name}"):
         assert client.get(url).status_code == 404
     assert "media" not in settings.STATIC_URL
+
+
+def test_a_grievance_collects_at_most_twelve_files(client, filed):
+    code, key = filed  # one photo filed with it
+    for n in range(11):
+        client.post(f"/track/{code}/add/", {"key": key, "attachments": [real_pdf(f"r{n}.pdf")]})
+    before = sorted(stored_files())
+
+    response = client.post(f"/track/{code}/add/", {"key": key, "attachments": [real_pdf()]})
+
+    assert "একটি অভিযোগে সর্বোচ্চ ১২টি ফাইল থাকতে পারে।" in response.content.decode()
+    assert Attachment.objects.count() == 12
+    assert sorted(stored_files()) == before
