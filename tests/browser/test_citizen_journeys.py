@@ -214,3 +214,33 @@ def test_a_mistake_is_explained_in_bangla_and_the_english_switch_works(phone, sc
     assert page.get_by_label("Describe the problem").is_visible()
     _check_page(page)
     screenshot(page, "02-form-en")
+
+
+def test_the_keyboard_moves_through_the_form_in_reading_order(phone):
+    page = phone
+    page.goto("/grievances/new/?district=dhaka")
+    page.locator("select[name=district]").focus()
+
+    order = []
+    for _ in range(12):
+        order.append(
+            page.evaluate(
+                "document.activeElement.name || document.activeElement.tagName.toLowerCase()"
+            )
+        )
+        page.keyboard.press("Tab")
+
+    assert order == [
+        "district",
+        "upazila",
+        "category",
+        "description",
+        "attachments",
+        "citizen_name",
+        "citizen_phone",
+        "citizen_email",
+        "is_anonymous",
+        "show_name_publicly",
+        "summary",  # the privacy notice opens from the keyboard too
+        "button",  # send; the honeypot field is never reached
+    ]
