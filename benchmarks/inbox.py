@@ -80,8 +80,14 @@ def main() -> None:
     total = Grievance.objects.count()
     out(f"grievances: {total:,}; office {office_id}: {busiest['n']:,}\n\n")
 
-    client = Client(SERVER_NAME="localhost")
-    client.force_login(user)
+    officer = user
+    national, _created = User.objects.get_or_create(
+        username="bench-national", defaults={"is_national": True}
+    )
+    clients = {}
+    for who in (officer, national):
+        clients[who.pk] = Client(SERVER_NAME="localhost")
+        clients[who.pk].force_login(who)
 
     scenarios = {
         "all, by due date": InboxFilters(tab="all", sort="due"),
@@ -95,6 +101,8 @@ def main() -> None:
             .first(),
         ),
         "search 'নামজারি'": InboxFilters(tab="all", q="নামজারি"),
+        "national: all offices, by due date": InboxFilters(tab="all", sort="due"),
+        "national: overdue, by due date": InboxFilters(tab="overdue", sort="due"),
     }
     out(
         f"{'scenario':44} {'page':>6} {'view p50/p95 ms':>18} {'selector p50/p95':>18} "
@@ -102,6 +110,8 @@ def main() -> None:
     )
     plans: list[tuple[str, str]] = []
     for name, filters in scenarios.items():
+        user = national if name.startswith("national") else officer
+        client = clients[user.pk]
         base = grievance_list_for_user(user=user)
         now = timezone.now()
         tab_qs = apply_tab(
@@ -125,10 +135,10 @@ def main() -> None:
                 params["category"] = str(filters.category_id)
             if page_cursor:
                 params["cursor"] = page_cursor
-            view = _time(lambda p=params: client.get("/officer/", p), args.runs)
+            view = _time(lambda p=params, cl=client: cl.get("/officer/", p), args.runs)
             selector = _time(
-                lambda c=page_cursor, f=filters: grievance_inbox_for_user(
-                    user=user, filters=f, cursor=c
+                lambda c=page_cursor, f=filters, u=user: grievance_inbox_for_user(
+                    user=u, filters=f, cursor=c
                 ),
                 args.runs,
             )

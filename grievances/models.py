@@ -327,6 +327,21 @@ class Grievance(TimeStampedModel):
                 fields=["office", "priority_rank", "sort_due_at", "id"],
                 name="grievance_inbox_all_prio",
             ),
+            # National viewers read every office: the same keysets without the office prefix.
+            models.Index(fields=["sort_due_at", "id"], name="grievance_inbox_nat_due"),
+            models.Index(fields=["last_activity_at", "id"], name="grievance_inbox_nat_act"),
+            models.Index(
+                fields=["priority_rank", "sort_due_at", "id"], name="grievance_inbox_nat_prio"
+            ),
+            models.Index(
+                fields=["status", "channel_rank", "received_at", "id"],
+                name="grievance_inbox_nat_new",
+            ),
+            models.Index(
+                fields=["sort_due_at", "id"],
+                condition=Q(status__in=["new", "accepted", "in_progress"]),
+                name="grievance_inbox_nat_open_due",
+            ),
             # Filters narrow within the office first, not across the whole table.
             models.Index(fields=["office", "category", "status"], name="grievance_inbox_category"),
             models.Index(fields=["office", "upazila", "status"], name="grievance_inbox_upazila"),
