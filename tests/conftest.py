@@ -1,7 +1,10 @@
+from pathlib import Path
+
 import pytest
 from django.apps import apps as django_apps
 from django.core.cache import cache
 from django.core.management import call_command
+from django.utils.translation.reloader import translation_file_changed
 
 from core.models import Holiday
 from core.seeding import seed_holidays
@@ -18,6 +21,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
     django.setup()
     call_command("compile_translations", verbosity=0)
+    # A catalogue read before it was compiled stays cached empty; drop the cache as Django's
+    # autoreloader does when a .mo file changes.
+    translation_file_changed(sender=None, file_path=Path("django.mo"))
 
 
 def _ensure_reference_data() -> None:
