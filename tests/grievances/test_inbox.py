@@ -222,3 +222,31 @@ def test_inbox_page_for_a_two_factor_session_stays_within_ten_queries(
     assert response.status_code == 200
     assert response.wsgi_request.user.is_verified()
     assert len(response.context["page"].rows) == 25
+
+
+def test_filters_by_category_channel_assignee_and_dates_from_the_page(client, office, officer):
+
+    from grievances.models import Category
+    from grievances.services import grievance_categorise
+
+    category = Category.objects.first()
+    land = GrievanceFactory(office=office)
+    grievance_categorise(grievance=land, category=category, actor=officer)
+    facebook = GrievanceFactory(office=office, channel=GrievanceChannel.FACEBOOK_POST)
+    mine = GrievanceFactory(office=office)
+    grievance_assign(grievance=mine, assignee=officer, actor=officer)
+    old = GrievanceFactory(office=office, received_at=timezone.now() - timedelta(days=40))
+    client.force_login(officer)
+
+    def shown(**params):
+        response = client.get(reverse("grievances:officer-inbox"), {"tab": "all", **params})
+        assert response.status_code == 200
+        return {g.pk for g in response.context["page"].rows}
+
+    assert shown(category=category.pk) == {land.pk}
+    assert shown(channel="facebook_post") == {facebook.pk}
+    assert shown(assignee=officer.pk) == {mine.pk}
+    assert old.pk not in shown(received_from=(timezone.now() - timedelta(days=5)).date())
+    assert shown(received_to=(timezone.now() - timedelta(days=30)).date()) == {old.pk}
+    page = client.get(reverse("grievances:officer-inbox"), {"tab": "all", "category": category.pk})
+    assert f'<option value="{category.pk}" selected>' in page.content.decode()
