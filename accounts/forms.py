@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from core.digits import to_latin_digits
 
 
@@ -22,7 +23,7 @@ class OtpTokenForm(forms.Form):
 class AdminLoginForm(AdminAuthenticationForm):
     """The admin's password-only sign-in, closed to anyone who must or chose to use a code."""
 
-    def confirm_login_allowed(self, user) -> None:  # type: ignore[no-untyped-def]
+    def confirm_login_allowed(self, user: User) -> None:
         from django_otp import user_has_device
 
         from accounts.services import user_requires_otp

@@ -20,6 +20,8 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, resolve_url
 
+from accounts.models import User
+
 SESSION_STARTED = "auth_started_at"
 SESSION_LAST_SEEN = "auth_last_seen_at"
 
@@ -54,12 +56,13 @@ class OtpRequiredMiddleware:
         if request.path.startswith("/admin/") and not request.path.startswith("/admin/login/"):
             login_url = resolve_url(settings.LOGIN_URL)
             user = request.user
-            if user.is_authenticated and not user.is_verified():  # type: ignore[union-attr]
+            is_verified = getattr(user, "is_verified", None)  # added by django-otp's middleware
+            if isinstance(user, User) and not (is_verified and is_verified()):
                 from django_otp import user_has_device
 
                 from accounts.services import user_requires_otp
 
-                if user_has_device(user) or user_requires_otp(user=user):  # type: ignore[arg-type]
+                if user_has_device(user) or user_requires_otp(user=user):
                     logout(request)
                     return redirect(f"{login_url}?{urlencode({'next': request.path})}")
         return self.get_response(request)

@@ -1,8 +1,9 @@
 """Input validation for the officers' pages. Forms parse; services decide."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from core.digits import to_latin_digits
@@ -31,7 +32,11 @@ SORT_CHOICES = [
     ("activity", _("Last activity")),
 ]
 
-Choices = list[tuple[Any, str]]
+Choices = list[tuple[Any, Any]]  # labels may be lazy translations
+
+
+def _set_choices(form: forms.Form, name: str, choices: Choices) -> None:
+    cast(forms.ChoiceField, form.fields[name]).choices = choices
 
 
 class InboxFilterForm(forms.Form):
@@ -53,9 +58,9 @@ class InboxFilterForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         any_choice: Choices = [("", _("Any"))]
-        self.fields["category"].choices = any_choice + categories
-        self.fields["upazila"].choices = any_choice + upazilas
-        self.fields["assignee"].choices = any_choice + assignees
+        _set_choices(self, "category", any_choice + categories)
+        _set_choices(self, "upazila", any_choice + upazilas)
+        _set_choices(self, "assignee", any_choice + assignees)
 
     def clean_tab(self) -> str:
         return self.cleaned_data["tab"] or DEFAULT_TAB
@@ -84,12 +89,14 @@ class BulkActionForm(forms.Form):
     def __init__(self, *args: Any, categories: Choices, assignees: Choices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Which ids the user may touch is the selector's job; here they only need to be numbers.
-        self.fields["ids"].choices = [(v, v) for v in self.data.getlist("ids") if v.isdigit()]
-        self.fields["assignee"].choices = [("", "—"), *assignees]
-        self.fields["category"].choices = [("", "—"), *categories]
+        _set_choices(
+            self, "ids", [(v, v) for v in cast(QueryDict, self.data).getlist("ids") if v.isdigit()]
+        )
+        _set_choices(self, "assignee", [("", "—"), *assignees])
+        _set_choices(self, "category", [("", "—"), *categories])
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         action = data.get("action")
         if action == "not_grievance" and not data.get("reason"):
             self.add_error("reason", _("Choose why these are not grievances."))
@@ -120,7 +127,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, assignees: Choices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].choices = assignees
+        _set_choices(self, "assignee", assignees)
 
 
 class TransferForm(forms.Form):
@@ -131,7 +138,7 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args: Any, offices: Choices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["office"].choices = offices
+        _set_choices(self, "office", offices)
 
 
 class CategoriseForm(forms.Form):
@@ -139,7 +146,7 @@ class CategoriseForm(forms.Form):
 
     def __init__(self, *args: Any, categories: Choices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = categories
+        _set_choices(self, "category", categories)
 
 
 class PriorityForm(forms.Form):
@@ -175,7 +182,7 @@ class ResolveForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if (
             data.get("outcome") == GrievanceOutcome.REFERRED
             and not data.get("referred_to", "").strip()
@@ -198,7 +205,7 @@ class ReplyForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         self.findings = privacy_findings(data.get("body", ""))
         if self.findings and not data.get("confirm_privacy"):
             raise forms.ValidationError(
@@ -237,9 +244,9 @@ class OfficerEntryForm(forms.Form):
         self, *args: Any, offices: Choices, categories: Choices, upazilas: Choices, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["office"].choices = offices
-        self.fields["category"].choices = [("", "—"), *categories]
-        self.fields["upazila"].choices = [("", "—"), *upazilas]
+        _set_choices(self, "office", offices)
+        _set_choices(self, "category", [("", "—"), *categories])
+        _set_choices(self, "upazila", [("", "—"), *upazilas])
 
     def clean_citizen_phone(self) -> str:
         return to_latin_digits(self.cleaned_data["citizen_phone"]).strip()

@@ -95,7 +95,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         rng = random.Random(options["seed"])  # noqa: S311  synthetic data, not secrets
         offices = list(Office.objects.districts().order_by("pk")[: options["offices"]])
-        categories = list(Category.objects.values_list("pk", flat=True)) or [None]
+        categories: list[int | None] = [*Category.objects.values_list("pk", flat=True)] or [None]
         fields = [
             f for f in Grievance._meta.concrete_fields if not f.generated and not f.primary_key
         ]
