@@ -4,6 +4,7 @@ Citizens have no accounts. The tracking code is public; the access key (in the p
 opens the citizen's own view. A wrong key shows the public page, with no hint of why.
 """
 
+import json
 from typing import Any, TypeVar
 
 from django.http import (
@@ -49,7 +50,8 @@ from grievances.services import (
 from grievances.tracking import normalise_tracking_code
 from offices.models import District, Upazila
 
-_FILED_SESSION_KEY = "grievance_filed"
+_FILED_COOKIE = "shunani_filed"
+_FILED_COOKIE_MAX_AGE = 10 * 60  # seconds
 _Response = TypeVar("_Response", bound=HttpResponseBase)
 
 
@@ -102,14 +104,27 @@ def grievance_file(request: HttpRequest) -> HttpResponse:
             except ApplicationError as error:
                 form.add_error(None, error.message)
             else:
-                # Shown once: the next page pops it from the session.
-                request.session[_FILED_SESSION_KEY] = {
-                    "code": grievance.tracking_code,
-                    "key": access_key,
-                    "sms": bool(grievance.citizen_phone),
-                    "email": bool(grievance.citizen_email),
-                }
-                return redirect("grievances:filed")
+                # Shown once, by the next page. The key travels in a short-lived signed cookie
+                # rather than a server-side session: the server keeps only its hash.
+                response = redirect("grievances:filed")
+                response.set_signed_cookie(
+                    _FILED_COOKIE,
+                    json.dumps(
+                        {
+                            "code": grievance.tracking_code,
+                            "key": access_key,
+                            "sms": bool(grievance.citizen_phone),
+                            "email": bool(grievance.citizen_email),
+                        }
+                    ),
+                    salt=_FILED_COOKIE,
+                    max_age=_FILED_COOKIE_MAX_AGE,
+                    path=reverse("grievances:filed"),
+                    secure=request.is_secure(),
+                    httponly=True,
+                    samesite="Lax",
+                )
+                return response
         return render(request, "grievances/file.html", {"form": form, "step": 2})
 
     step_form = DistrictStepForm(request.GET or None)
@@ -134,7 +149,13 @@ def upazila_options(request: HttpRequest) -> JsonResponse:
 @never_cache
 @require_safe
 def grievance_filed(request: HttpRequest) -> HttpResponse:
-    filed = request.session.pop(_FILED_SESSION_KEY, None)
+    raw = request.get_signed_cookie(
+        _FILED_COOKIE, default=None, salt=_FILED_COOKIE, max_age=_FILED_COOKIE_MAX_AGE
+    )
+    try:
+        filed = json.loads(raw) if raw else None
+    except ValueError:
+        filed = None
     if not filed:
         return redirect("grievances:home")
     private_path = f"{reverse('grievances:track', args=[filed['code']])}?key={filed['key']}"
@@ -145,7 +166,9 @@ def grievance_filed(request: HttpRequest) -> HttpResponse:
         "sms": filed["sms"],
         "email": filed["email"],
     }
-    return _private_headers(render(request, "grievances/filed.html", context))
+    response = _private_headers(render(request, "grievances/filed.html", context))
+    response.delete_cookie(_FILED_COOKIE, path=reverse("grievances:filed"))
+    return response
 
 
 # --- tracking --------------------------------------------------------------------------------

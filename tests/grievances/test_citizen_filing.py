@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.urls import reverse
 from PIL import Image
 
@@ -268,6 +269,9 @@ def test_a_grievance_is_filed_and_the_code_and_link_are_shown_once(client):
     link = private_link(html)
     assert link.startswith(f"/track/{grievance.tracking_code}/?key=")
     assert client.get(response["Location"]).status_code == 302  # not shown a second time
+    key = link.split("key=")[1]
+    assert not any(key in str(s.get_decoded()) for s in Session.objects.all())  # only its hash
+    assert key not in grievance.access_key_hash
 
 
 def test_the_code_and_link_go_by_sms_and_email_in_bangla(
