@@ -42,6 +42,7 @@ from grievances.models import (
 from grievances.officer_forms import TAB_LABELS
 from grievances.reply_templates import REPLY_TEMPLATES, reply_template_text
 from grievances.selectors import (
+    category_list,
     grievance_get_for_user,
     grievance_get_for_user_to_change,
     grievance_inbox_for_user,
@@ -73,7 +74,7 @@ def _ensure_may_write(user: User) -> None:
 
 
 def _category_choices() -> list[tuple[int, str]]:
-    return [(c.pk, c.name) for c in Category.objects.filter(is_active=True)]
+    return [(c.pk, c.name) for c in category_list()]
 
 
 def _office_ids(user: User) -> list[int] | None:
