@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import runpy
 import shlex
 from pathlib import Path
 
@@ -162,3 +163,17 @@ def test_makefile_has_run_and_test_targets_whose_scripts_exist():
     assert {"run", "test", "lint", "clean"} <= targets
     for script in re.findall(r"scripts/\w+\.py", makefile):
         assert (ROOT / script).is_file(), script
+
+
+def test_gunicorn_access_log_leaves_out_query_strings():
+    """Private links carry the citizen's key in `?key=`: it must never reach a log."""
+    settings = runpy.run_path(str(ROOT / "config" / "gunicorn.py"))
+
+    assert "%(U)s" in settings["access_log_format"]
+    assert not {"%(r)s", "%(q)s"} & set(
+        re.findall(r"%\([a-zA-Z{}_-]+\)s", settings["access_log_format"])
+    )
+    for path in ("Procfile.dev", "Dockerfile", "docker-compose.yml"):
+        text = (ROOT / path).read_text()
+        assert "config/gunicorn.py" in text, path
+        assert "--access-logformat" not in text, path
