@@ -56,6 +56,11 @@ def _problems(command: str | list[str]) -> list[str]:
     program, args = argv[0], argv[1:]
     problems: list[str] = []
     if program == "gunicorn":
+        if "--config" in args:
+            config = args.pop(args.index("--config") + 1)
+            args.remove("--config")
+            if not (ROOT / config).is_file():
+                problems.append(f"gunicorn config {config}")
         if not _module_exists(args[0]):
             problems.append(f"WSGI module {args[0]}")
     elif program == "celery":
