@@ -10,7 +10,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from integrations.facebook.crypto import TokenDecryptionError
 from integrations.facebook.graph import (
     GraphApi,
     GraphAuthError,
@@ -69,8 +71,17 @@ def page_sync(*, page: FacebookPage, graph: GraphApi | None = None) -> SyncResul
     page `needs_reauth` and returns; other transient failures are recorded and re-raised for
     the task to retry with backoff.
     """
-    graph = graph or graph_api_for(page)
     result = SyncResult()
+    if graph is None:
+        try:
+            graph = graph_api_for(page)
+        except TokenDecryptionError:
+            result.error = _(
+                "The stored token cannot be decrypted with FIELD_ENCRYPTION_KEYS: restore the "
+                "old key or connect the page again."
+            )
+            page_mark_needs_reauth(page=page, reason=result.error)
+            return result
     started = timezone.now()
     try:
         newest = _read_and_ingest(page, graph, result, started)

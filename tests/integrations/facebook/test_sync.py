@@ -185,3 +185,16 @@ def test_busy_pages_are_polled_less_often(page, peak, minutes_ago, due):
     page.last_synced_at = timezone.now() - timedelta(minutes=minutes_ago)
 
     assert page_sync_is_due(page=page) is due
+
+
+def test_a_token_no_key_can_decrypt_marks_the_page_instead_of_crashing(page, settings):
+    from cryptography.fernet import Fernet
+
+    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+
+    result = page_sync(page=page)
+
+    page.refresh_from_db()
+    assert not result.completed
+    assert page.state == FacebookPageState.NEEDS_REAUTH
+    assert "FIELD_ENCRYPTION_KEYS" in page.last_error
