@@ -15,7 +15,7 @@ escalation level only rises, and a closed grievance is not closed again. A rerun
 writes nothing.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -27,7 +27,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from core.calendar import add_working_days, working_days_between
+from core.calendar import (
+    DHAKA,
+    add_working_days,
+    dhaka_date,
+    is_working_day,
+    working_days_between,
+)
+from core.models import Holiday
 from grievances.models import (
     OPEN_STATUSES,
     Grievance,
@@ -42,6 +49,25 @@ from offices.models import Office, OfficeRole
 Kind = GrievanceEvent.Kind
 FACEBOOK_CHANNELS = (GrievanceChannel.FACEBOOK_COMMENT, GrievanceChannel.FACEBOOK_POST)
 MAX_LEVEL = 3
+
+
+def _overdue_since_cutoff(now: datetime, working_days: int) -> datetime:
+    """The moment before which a deadline is at least `working_days` working days behind
+    `now` (`working_days_between(due_at, now) >= working_days`), so SQL can pick out exactly
+    the rows a step applies to instead of the sweep re-checking every overdue row each hour."""
+    today = dhaka_date(now)
+    holidays = set(
+        Holiday.objects.filter(
+            date__gte=today - timedelta(days=working_days * 3 + 30), date__lte=today
+        ).values_list("date", flat=True)
+    )
+    day, counted = today, 0
+    while counted < working_days:
+        if is_working_day(day, holidays):
+            counted += 1
+        day -= timedelta(days=1)
+    # Any due date up to and including `day` has `working_days` working days after it.
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=DHAKA)
 
 
 def offices_with_live_grievances() -> list[int]:
@@ -184,12 +210,16 @@ def _escalation_recipients(grievance: Grievance, level: int) -> list[User]:
 
 
 def _overdue(office_id: int, now: datetime) -> int:
-    candidates = Grievance.objects.filter(
-        office_id=office_id,
-        status__in=OPEN_STATUSES,
-        due_at__lt=now,
-        escalation_level__lt=MAX_LEVEL,
-    ).values_list("pk", flat=True)
+    # Only rows whose level is behind their target: a rerun finds none.
+    behind = Q(due_at__lt=now, escalation_level__lt=1)
+    for level in range(2, MAX_LEVEL + 1):
+        days = 1 + (level - 1) * settings.GRIEVANCE_ESCALATION_STEP_DAYS
+        behind |= Q(due_at__lt=_overdue_since_cutoff(now, days), escalation_level__lt=level)
+    candidates = (
+        Grievance.objects.filter(office_id=office_id, status__in=OPEN_STATUSES)
+        .filter(behind)
+        .values_list("pk", flat=True)
+    )
     steps = 0
     for pk in candidates:
         with transaction.atomic():

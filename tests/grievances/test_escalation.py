@@ -205,3 +205,17 @@ def test_notifications_without_an_email_address_stay_in_app(office, gro):
 
     assert notified(gro, "ignored_post") == 1
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize("days", [1, 5, 6, 11])
+@pytest.mark.parametrize("today", [11, 13, 17, 20, 21, 28])
+def test_sql_cutoff_agrees_with_the_working_day_count(days, today):
+    from core.calendar import working_days_between
+    from grievances.escalation import _overdue_since_cutoff
+
+    now = dhaka(today)
+    cutoff = _overdue_since_cutoff(now, days)
+
+    for due_day in range(1, today):
+        due_at = dhaka(due_day, 23)
+        assert (due_at < cutoff) is (working_days_between(due_at, now) >= days), due_day
