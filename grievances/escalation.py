@@ -281,15 +281,13 @@ def _ignored_posts(office_id: int, now: datetime) -> int:
 
 def _interim_updates(office_id: int, now: datetime) -> int:
     days = settings.GRIEVANCE_INTERIM_UPDATE_DAYS
-    # Calendar days are never fewer than working days, so this narrows the scan without missing
-    # anyone; the exact working-day count follows per grievance.
     candidates = (
         Grievance.objects.filter(
             office_id=office_id,
             status__in=[GrievanceStatus.ACCEPTED, GrievanceStatus.IN_PROGRESS],
         )
         .annotate(anchor=Coalesce("last_public_update_at", "accepted_at", "received_at"))
-        .filter(anchor__lt=now - timedelta(days=days))
+        .filter(anchor__lt=_overdue_since_cutoff(now, days))
         .values_list("pk", flat=True)
     )
     told = 0
@@ -330,10 +328,11 @@ def _auto_close(office_id: int, now: datetime) -> int:
     from grievances.services import grievance_close
 
     days = settings.GRIEVANCE_CITIZEN_RESPONSE_DAYS
+    # More than `days` working days since the answer: the citizen's time is up.
     candidates = Grievance.objects.filter(
-        Q(resolved_at__lt=now - timedelta(days=days)),
         office_id=office_id,
         status=GrievanceStatus.RESOLVED,
+        resolved_at__lt=_overdue_since_cutoff(now, days + 1),
     ).values_list("pk", flat=True)
     closed = 0
     for pk in candidates:
