@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from accounts.models import User
+from integrations.facebook.models import FacebookPage
+from integrations.facebook.services.pages import graph_api_with_token, page_connect
 from offices.models import Office, OfficeMembership, OfficeRole
 
 DEMO_PASSWORD = "shunani-demo"  # noqa: S105 - printed for the local demo, never used elsewhere
@@ -55,3 +57,36 @@ def demo_seed() -> list[DemoLogin]:
                 user=appeal, office=parent, defaults={"role": OfficeRole.GRO}
             )
     return logins
+
+
+# The fake Graph server's seeded administrator and the DC offices of its demo pages
+# (integrations/facebook/fake_seed.json).
+FAKE_ADMIN_USER_TOKEN = "EAAShunaniFakeAdminUserToken"  # noqa: S105 - the fake server's, public
+FAKE_PAGE_OFFICES = {
+    "104510000000001": "DHA",
+    "104510000000002": "CTG",
+    "104510000000003": "SYL",
+    "104510000000004": "RAJ",
+    "104510000000005": "KHU",
+    "104510000000006": "BAR",
+}
+
+
+def demo_connect_pages() -> list[FacebookPage]:
+    """Connect the fake server's demo pages as an administrator would: /me/accounts, then each
+    page's own token. Needs the fake Graph server running at FACEBOOK_GRAPH_URL."""
+    graph = graph_api_with_token(FAKE_ADMIN_USER_TOKEN)
+    connected = []
+    for graph_page in graph.me_accounts():
+        code = FAKE_PAGE_OFFICES.get(graph_page.id)
+        if code is None:
+            continue
+        connected.append(
+            page_connect(
+                office=Office.objects.get(code=code),
+                page_id=graph_page.id,
+                token=graph_page.access_token,
+                name=graph_page.name,
+            )
+        )
+    return connected

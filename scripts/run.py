@@ -106,13 +106,29 @@ def _banner(env: dict[str, str], logins: str) -> str:
     )
 
 
-def _announce_when_healthy(env: dict[str, str], banner: str, stop: threading.Event) -> None:
+def _connect_demo_pages(env: dict[str, str]) -> None:
+    """Connect the fake server's pages (as an administrator would) and read them once, so the
+    inbox has Facebook grievances at once; webhooks and the beat's polling do the rest."""
+    for args in (("demo_connect_pages",), ("facebook_sync", "--all")):
+        print(f"==> manage.py {' '.join(args)}", flush=True)
+        if localenv.call([sys.executable, "manage.py", *args], env) != 0:
+            print(f"run: manage.py {args[0]} failed; see above", flush=True)
+            return
+
+
+def _announce_when_healthy(
+    env: dict[str, str], banner: str, stop: threading.Event, with_graph: bool
+) -> None:
     url = f"http://127.0.0.1:{env['SHUNANI_WEB_PORT']}/healthz"
+    graph = f"http://127.0.0.1:{env['SHUNANI_GRAPH_PORT']}/__fake/faults"
     deadline = time.monotonic() + HEALTH_TIMEOUT
     while not stop.wait(1.0):
         try:
             with urllib.request.urlopen(url, timeout=5) as response:  # loopback
                 if response.status == 200:
+                    if with_graph:
+                        with urllib.request.urlopen(graph, timeout=5):  # loopback
+                            _connect_demo_pages(env)
                     print(banner, flush=True)
                     return
         except (urllib.error.URLError, OSError):
@@ -136,7 +152,11 @@ def _supervise(env: dict[str, str], processes: dict[str, str], banner: str) -> i
     for name, command in processes.items():
         manager.add_process(name, command, env=env, cwd=str(localenv.REPO_ROOT))
     stop = threading.Event()
-    watcher = threading.Thread(target=_announce_when_healthy, args=(env, banner, stop), daemon=True)
+    watcher = threading.Thread(
+        target=_announce_when_healthy,
+        args=(env, banner, stop, "fakegraph" in processes),
+        daemon=True,
+    )
     watcher.start()
     try:
         manager.loop()  # installs its own SIGINT/SIGTERM handlers: SIGTERM, then SIGKILL after 5s
