@@ -29,6 +29,7 @@ from __future__ import annotations
 import os
 import secrets
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -111,7 +112,10 @@ def _connect_demo_pages(env: dict[str, str]) -> None:
     inbox has Facebook grievances at once; webhooks and the beat's polling do the rest."""
     for args in (("demo_connect_pages",), ("facebook_sync", "--all")):
         print(f"==> manage.py {' '.join(args)}", flush=True)
-        if localenv.call([sys.executable, "manage.py", *args], env) != 0:
+        # subprocess.run, not localenv.call: this runs in the watcher thread, where signal
+        # handlers cannot be changed.
+        done = subprocess.run([sys.executable, "manage.py", *args], env=env, check=False)
+        if done.returncode != 0:
             print(f"run: manage.py {args[0]} failed; see above", flush=True)
             return
 
