@@ -34,7 +34,7 @@ from grievances.models import (
     ReplyState,
     StaffNotification,
 )
-from grievances.tasks import reply_deliver_task
+from grievances.tasks import grievance_notify_citizen_task, reply_deliver_task
 from grievances.tracking import format_tracking_code, hash_access_key, new_access_key
 from grievances.workflow import can_transition
 from integrations.notifications.models import Notification, NotificationChannel
@@ -74,7 +74,11 @@ def _ensure_may_manage(actor: User | None, office: Office) -> None:
 
 
 def _event(grievance: Grievance, kind: str, actor: User | None, **fields: Any) -> GrievanceEvent:
-    return GrievanceEvent.objects.create(grievance=grievance, kind=kind, actor=actor, **fields)
+    """Record what happened; news the citizen should hear goes out by SMS/e-mail after commit."""
+    event = GrievanceEvent.objects.create(grievance=grievance, kind=kind, actor=actor, **fields)
+    if _is_citizen_news(event):
+        transaction.on_commit(lambda: grievance_notify_citizen_task.delay(event_id=event.pk))
+    return event
 
 
 def _tier_deadline(tier: int, start: datetime) -> datetime:
@@ -1066,7 +1070,7 @@ def grievance_notify_citizen(*, event: GrievanceEvent) -> list[Notification]:
     with translation.override(grievance.language):
         code = grievance.tracking_code
         shown_code = to_bangla_digits(code) if grievance.language == "bn" else code
-        site = getattr(settings, "SITE_URL", "").rstrip("/")
+        site = settings.SITE_URL.rstrip("/")
         link = f"{site}/track/{code}/" if site else ""
         news = _citizen_news_text(event)
         sms = _("Shunani %(code)s: %(news)s") % {"code": shown_code, "news": news}

@@ -91,7 +91,6 @@ def _banner(env: dict[str, str], logins: str) -> str:
             "Shunani is running.",
             f"  Home (citizens)     {web}/",
             f"  Officer inbox       {web}/officer/",
-            f"  National dashboard  {web}/dashboard/",
             f"  Admin               {web}/admin/",
             f"  API docs            {web}/api/docs/",
             f"  Health              {web}/healthz",

@@ -139,6 +139,10 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# The public address, for links in SMS and e-mail (e.g. https://shunani.gov.bd). Without it
+# messages carry the tracking code only.
+SITE_URL = env("SITE_URL", default="")
+
 # Number of reverse proxies in front of the app whose X-Forwarded-For we trust. 0 means the
 # client is REMOTE_ADDR, whatever the header says (rate limits must not be spoofable).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

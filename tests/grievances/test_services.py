@@ -18,6 +18,7 @@ from grievances.models import (
 )
 from grievances.services import (
     grievance_accept,
+    grievance_add_note,
     grievance_appeal,
     grievance_assign,
     grievance_change_status,
@@ -30,10 +31,12 @@ from grievances.services import (
     grievance_transfer,
 )
 from grievances.tracking import access_key_matches
+from integrations.notifications.models import Notification
 from tests.grievances.factories import GrievanceFactory
 from tests.offices.factories import OfficeMembershipFactory
 
 pytestmark = pytest.mark.django_db
+BANGLA_DIGITS = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
 S = GrievanceStatus
 Kind = GrievanceEvent.Kind
 
@@ -334,3 +337,29 @@ def test_two_concurrent_status_changes_one_wins_and_the_events_agree(office, off
     assert grievance.status == S.ACCEPTED
     change = grievance.events.get(kind=Kind.STATUS_CHANGED)
     assert (change.from_status, change.to_status) == ("new", "accepted")
+
+
+def test_officers_actions_reach_the_citizen_by_sms_once_committed(
+    office, officer, django_capture_on_commit_callbacks
+):
+    grievance = GrievanceFactory(office=office, citizen_phone="+8801712345678")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        resolved(grievance, officer)
+
+    texts = list(
+        Notification.objects.filter(recipient="+8801712345678").values_list("body", flat=True)
+    )
+    assert len(texts) == 2  # accepted, then resolved; "received" was the citizen's own doing
+    assert all(grievance.tracking_code.translate(BANGLA_DIGITS) in text for text in texts)
+
+
+def test_internal_notes_do_not_reach_the_citizen(
+    office, officer, django_capture_on_commit_callbacks
+):
+    grievance = GrievanceFactory(office=office, citizen_phone="+8801712345678")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        grievance_add_note(grievance=grievance, actor=officer, note="ভূমি অফিসে ফোন করা হয়েছে")
+
+    assert not Notification.objects.exists()
