@@ -51,6 +51,7 @@ def _django_env(env: dict[str, str]) -> dict[str, str]:
     env.setdefault("SHUNANI_WEB_PORT", "8000")
     env.setdefault("SHUNANI_GRAPH_PORT", "8088")
     env.setdefault("SHUNANI_LIVE_RATE", "20")
+    env.setdefault("SITE_URL", f"http://127.0.0.1:{env['SHUNANI_WEB_PORT']}")
     env.setdefault("FACEBOOK_GRAPH_URL", f"http://127.0.0.1:{env['SHUNANI_GRAPH_PORT']}/")
     # One run, one secret: Django checks the fake server's webhook signatures with it.
     env.setdefault("FACEBOOK_APP_SECRET", secrets.token_hex(16))
