@@ -48,6 +48,9 @@ class FacebookPage(TimeStampedModel):
         default=FacebookPageState.ACTIVE,
     )
     paused_until = models.DateTimeField(_("paused until"), null=True, blank=True)
+    # Code 368 (graph-api.md §6.3): Facebook blocked the page's posting for a while. Reading
+    # goes on; replies wait until then.
+    writes_paused_until = models.DateTimeField(_("replies paused until"), null=True, blank=True)
     # Latest usage headers (graph-api.md §6.2) and their highest percentage.
     usage = models.JSONField(_("usage"), default=dict, blank=True)
     usage_peak = models.PositiveSmallIntegerField(_("usage %"), null=True, blank=True)

@@ -100,7 +100,7 @@ def reply_deliver(*, reply: Reply, graph: GraphApi | None = None) -> None:
         try:
             found = _find_own_reply(graph, reply, source)
         except GraphError as exc:
-            _after_failure(reply, page, exc)
+            _after_failure(reply, page, exc, checking=True)
             return
         if found:
             with transaction.atomic():
@@ -158,6 +158,10 @@ def _begin(reply: Reply) -> tuple[Reply, FacebookComment, bool, datetime] | None
     if source.page.state == FacebookPageState.NEEDS_REAUTH:
         _finish(reply, state=ReplyState.FAILED, error=_reauth_text())
         return None
+    blocked_until = source.page.writes_paused_until
+    if blocked_until is not None and blocked_until > now:
+        _retry_later(reply, int((blocked_until - now).total_seconds()) + 1)
+        return None
     if reply.attempts >= MAX_ATTEMPTS:
         _finish(
             reply,
@@ -192,11 +196,28 @@ def _find_own_reply(graph: GraphApi, reply: Reply, source: FacebookComment) -> s
     return ""
 
 
-def _after_failure(reply: Reply, page: FacebookPage, exc: GraphError) -> None:
-    """Record the failure in words; decide between failing, retrying and checking first."""
+def _after_failure(
+    reply: Reply, page: FacebookPage, exc: GraphError, *, checking: bool = False
+) -> None:
+    """Record the failure in words; decide between failing, retrying and checking first.
+
+    `checking`: the failure came from looking for a reply whose POST lost its answer. That
+    reply may be on Facebook, so it stays `sending` (checked again next time) whatever the
+    error: only a finished check may let it be posted again.
+    """
     with transaction.atomic():
         reply = Reply.objects.select_for_update().get(pk=reply.pk)
         if reply.state != ReplyState.SENDING:
+            return
+        if isinstance(exc, GraphPolicyBlockError):
+            FacebookPage.objects.filter(pk=page.pk).update(
+                writes_paused_until=timezone.now() + timedelta(seconds=exc.retry_after)
+            )
+        if checking and isinstance(exc, GraphTransientError | GraphPolicyBlockError):
+            reply.last_error = describe_graph_error(exc)
+            reply.save(update_fields=["last_error"])  # keep updated_at: when the POST began
+            retry_after = getattr(exc, "retry_after", 0) or _backoff(reply.attempts)
+            _retry_later(reply, retry_after)
             return
         if isinstance(exc, GraphNotFoundError):
             _finish(reply, state=ReplyState.FAILED, error=_removed_text())

@@ -28,7 +28,11 @@ MAX_ATTEMPTS = 10
 def webhook_delivery_store(*, body: bytes, signature: str) -> WebhookDelivery:
     """Keep a verified body, then queue its processing once the row is committed."""
     delivery = WebhookDelivery.objects.create(body=body, signature=signature[:100])
-    transaction.on_commit(lambda: facebook_webhook_process_task.delay(delivery_id=delivery.pk))
+    # robust: with the broker down the body is still kept and answered 200; the sweeper
+    # queues unprocessed deliveries again.
+    transaction.on_commit(
+        lambda: facebook_webhook_process_task.delay(delivery_id=delivery.pk), robust=True
+    )
     return delivery
 
 

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings as django_settings
-from django.utils import translation
+from django.utils import timezone, translation
 
 from grievances.models import Reply, ReplyState
 from integrations.facebook.graph import GraphTransientError
@@ -207,3 +207,41 @@ def test_errors_are_in_bangla_by_default(comment, fake_graph):
         reply_deliver(reply=reply)
 
     assert "ফোন নম্বর" in Reply.objects.get(pk=reply.pk).last_error
+
+
+def test_a_throttled_duplicate_check_keeps_the_reply_sending_so_it_is_never_posted_twice(
+    comment, fake_graph, fault
+):
+    fault("commit_then_drop", method="POST", path="comments", params={"mode": "500"})
+    reply = make_reply(comment)
+    reply_deliver(reply=reply)  # posted on Facebook, answer lost
+    fault("user_limit", method="GET", path="comments")
+    later(reply)
+
+    reply_deliver(reply=reply)  # the look for it is throttled
+    reply.refresh_from_db()
+    assert reply.state == ReplyState.SENDING
+    later(reply)
+    reply_deliver(reply=reply)
+
+    reply.refresh_from_db()
+    posted = page_replies(fake_graph, comment)
+    assert len(posted) == 1
+    assert (reply.state, reply.external_id) == (ReplyState.SENT, posted[0].id)
+
+
+def test_a_policy_block_holds_the_pages_replies_without_using_up_attempts(
+    comment, fake_graph, fault
+):
+    fault("policy_block", method="POST", path="comments")
+    reply = make_reply(comment)
+
+    reply_deliver(reply=reply)
+    later(reply)
+    reply_deliver(reply=reply)  # the sweeper or a retry comes back while the block lasts
+
+    reply.refresh_from_db()
+    page = FacebookPage.objects.get(page_id=PAGE_ID)
+    assert page.writes_paused_until > timezone.now()
+    assert (reply.state, reply.attempts) == (ReplyState.QUEUED, 1)
+    assert page_replies(fake_graph, comment) == []

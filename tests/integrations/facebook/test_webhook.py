@@ -2,6 +2,7 @@ import json
 import logging
 from unittest import mock
 
+import kombu.exceptions
 import pytest
 from django.urls import reverse
 
@@ -275,3 +276,17 @@ def test_deliveries_signed_with_another_secret_are_refused_end_to_end(
     assert [d.status for d in sender.deliveries] == [403]
     assert not WebhookDelivery.objects.exists()
     assert not Grievance.objects.exists()
+
+
+def test_with_the_broker_down_the_body_is_kept_and_acknowledged(post, page):
+    body = meta_bytes(webhook_body(comment_value(1)))
+    broker_down = kombu.exceptions.OperationalError("Error 111 connecting to redis")
+
+    with mock.patch(
+        "integrations.facebook.services.webhooks.facebook_webhook_process_task.delay",
+        side_effect=broker_down,
+    ):
+        response = post(body, sign(body))
+
+    assert response.status_code == 200  # Meta must not send it again: the sweeper will queue it
+    assert WebhookDelivery.objects.get().processed_at is None
