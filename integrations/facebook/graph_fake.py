@@ -192,6 +192,9 @@ def wire_error_for(exc: GraphError) -> FakeGraphFailure:
 # --------------------------------------------------------------------------- the store
 
 
+USAGE_WINDOW = timedelta(hours=1)
+
+
 @dataclass
 class FakeClock:
     """Real time unless frozen; `advance` moves it either way."""
@@ -348,8 +351,12 @@ class FakeGraphState:
     served_version: str | None = None  # F50: answer with this version instead of the request's
     listeners: list[WebhookListener] = field(default_factory=list)
     faults: list[Any] = field(default_factory=list)  # fault rules, used by the HTTP server
+    # Calls in the current usage window; Graph's figures cover the last hour, so the counts
+    # start again when an hour of the fake's clock has passed (otherwise a long demo would
+    # creep towards 100 % and slow its own polling for good).
     app_calls: int = 0
     page_calls: dict[str, int] = field(default_factory=dict)
+    usage_window_started: datetime | None = None
     app_call_budget: int = 2000  # calls that make 100 % of x-app-usage call_count
     page_call_budget: int = 1000  # per page, for x-business-use-case-usage
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
@@ -418,6 +425,10 @@ class FakeGraphState:
 
     def record_call(self, ctx: FakeContext) -> None:
         with self.lock:
+            now = self.clock.now()
+            started = self.usage_window_started
+            if started is None or now - started >= USAGE_WINDOW or now < started:
+                self.usage_window_started, self.app_calls, self.page_calls = now, 0, {}
             self.app_calls += 1
             if ctx.page_id:
                 self.page_calls[ctx.page_id] = self.page_calls.get(ctx.page_id, 0) + 1

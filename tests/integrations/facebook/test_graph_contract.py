@@ -419,3 +419,15 @@ def test_usage_is_reported_after_a_call(graph: GraphApi, fake_graph: FakeGraphAp
     assert graph.last_usage is not None
     assert graph.last_usage.app is not None
     assert graph.last_usage.peak_for(PAGE_ID) == 50
+
+
+def test_usage_starts_again_after_an_hour(graph: GraphApi, fake_graph: FakeGraphApi) -> None:
+    fake_graph.state.page_call_budget = 4
+    list(graph.page_posts(PAGE_ID))
+    list(graph.page_posts(PAGE_ID))
+
+    fake_graph.state.clock.advance(60 * 60)
+    list(graph.page_posts(PAGE_ID))
+
+    assert graph.last_usage is not None
+    assert graph.last_usage.peak_for(PAGE_ID) == 25
