@@ -1,6 +1,7 @@
 """Celery entry points: ids in, re-read, one service, errors classified (STYLE.md §8)."""
 
 from celery import shared_task
+from django.conf import settings
 from django.db import OperationalError
 
 from integrations.facebook.graph import GraphTransientError
@@ -19,7 +20,11 @@ def facebook_sync_all_task() -> int:
         "pk", "page_id", "state", "usage_peak", "last_synced_at"
     ):
         if page_sync_is_due(page=page):
-            facebook_page_sync_task.delay(page_id=page.pk)
+            # A sync still waiting when the next round comes (say, behind a burst of webhooks)
+            # is dropped: the next round queues a fresh one instead of piling them up.
+            facebook_page_sync_task.apply_async(
+                kwargs={"page_id": page.pk}, expires=settings.FACEBOOK_SYNC_INTERVAL_SECONDS
+            )
             queued += 1
     return queued
 

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from celery.exceptions import Retry
@@ -61,6 +62,18 @@ def test_sync_all_syncs_every_page_into_its_own_office(pages):
     assert queued == 2
     assert Grievance.objects.filter(office=district_office("DHA")).count() == 1
     assert Grievance.objects.filter(office=district_office("CTG")).count() == 1
+
+
+def test_a_sync_not_started_before_the_next_round_expires(pages, settings):
+    settings.FACEBOOK_SYNC_INTERVAL_SECONDS = 300
+
+    with mock.patch(
+        "integrations.facebook.tasks.facebook_page_sync_task.apply_async"
+    ) as apply_async:
+        facebook_sync_all_task()
+
+    assert apply_async.call_count == 2
+    assert {c.kwargs["expires"] for c in apply_async.call_args_list} == {300}
 
 
 def test_one_throttled_page_does_not_stop_the_other(pages, fault):
