@@ -11,6 +11,7 @@ from django.utils import timezone
 from grievances.models import Grievance
 from integrations.facebook.models import FacebookComment, FacebookPage, FacebookPageState
 from integrations.facebook.selectors import (
+    facebook_permalink,
     facebook_source_for_grievance,
     facebook_thread_for_grievance,
     page_list_needing_attention,
@@ -123,3 +124,21 @@ def test_a_forged_data_deletion_request_changes_nothing(client, page):
 
     assert response.status_code == 400
     assert FacebookComment.objects.get().author_id == CITIZEN[0]
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://www.facebook.com/104510000000001/posts/1?comment_id=2", True),
+        ("https://m.facebook.com/story.php?id=1", True),
+        ("javascript:alert(1)", False),
+        ("http://www.facebook.com/insecure", False),
+        ("https://facebook.com.evil.example/phish", False),
+        ("https://evilfacebook.com/x", False),
+        (None, False),
+    ],
+)
+def test_only_https_facebook_permalinks_are_ever_linked(url, shown):
+    comment = FacebookComment(graph_id="1_2", raw={"permalink_url": url} if url else {})
+
+    assert (facebook_permalink(comment=comment) == url) is shown
