@@ -1099,3 +1099,20 @@ def grievance_notify_citizen(*, event: GrievanceEvent) -> list[Notification]:
             )
         )
     return sent
+
+
+@transaction.atomic
+def grievances_forget_citizen_name(*, grievance_ids: list[int], reason: str) -> int:
+    """Blank the citizen's name on these grievances (e.g. Meta's data-deletion request).
+
+    The grievance itself stays: it was filed with a public office. An internal event says why.
+    """
+    grievances = list(
+        Grievance.objects.select_for_update().filter(pk__in=grievance_ids).exclude(citizen_name="")
+    )
+    for grievance in grievances:
+        grievance.citizen_name = ""
+        grievance.show_name_publicly = False
+        grievance.save(update_fields=["citizen_name", "show_name_publicly", "updated_at"])
+        _event(grievance, Kind.NOTE, None, note=reason)
+    return len(grievances)

@@ -7,6 +7,7 @@ import logging
 from django.conf import settings
 from django.db import transaction
 
+from grievances.services import grievances_forget_citizen_name
 from integrations.facebook.models import FacebookComment
 
 logger = logging.getLogger(__name__)
@@ -20,7 +21,8 @@ def deletion_confirmation_code(*, user_id: str) -> str:
 
 @transaction.atomic
 def facebook_user_data_delete(*, user_id: str) -> str:
-    """Blank the author's id and name on every comment row and in its raw JSON.
+    """Blank the author's id and name on every comment row, in its raw JSON and on the
+    grievances made from them.
 
     The comments' text stays: it is the grievance the citizen filed with a public office.
     """
@@ -31,5 +33,9 @@ def facebook_user_data_delete(*, user_id: str) -> str:
             k: v for k, v in row.raw.items() if k not in ("from", "sender_id", "sender_name")
         }
     FacebookComment.objects.bulk_update(rows, ["author_id", "author_name", "raw"])
+    grievances_forget_citizen_name(
+        grievance_ids=[row.grievance_id for row in rows if row.grievance_id],
+        reason="Facebook data-deletion request: the author's name was removed.",
+    )
     logger.info("facebook data deletion: %d rows forgotten", len(rows))
     return deletion_confirmation_code(user_id=user_id)

@@ -111,6 +111,7 @@ def test_the_data_deletion_callback_forgets_the_author(client, page):
     row = FacebookComment.objects.get()
     assert (row.author_id, row.author_name) == ("", "")
     assert "from" not in row.raw
+    assert row.grievance.citizen_name == ""
 
 
 def test_a_forged_data_deletion_request_changes_nothing(client, page):
