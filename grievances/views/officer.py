@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
@@ -397,33 +397,37 @@ def _do_close(request: HttpRequest, user: User, g: Grievance, data: dict[str, An
 
 ACTIONS: dict[str, tuple[Callable[..., forms.Form], Handler, Promise]] = {
     # action: (form factory, handler, success message)
-    "accept": (f.NoteOnlyForm, _do_accept, _l("Accepted.")),
+    "accept": (f.NoteOnlyForm, _do_accept, gettext_lazy("Accepted.")),
     "assign": (
         lambda data, g: f.AssignForm(
             data, assignees=[(u.pk, str(u)) for u in office_members(office=g.office)]
         ),
         _do_assign,
-        _l("Assigned."),
+        gettext_lazy("Assigned."),
     ),
     "transfer": (
         lambda data, g: f.TransferForm(
             data, offices=[(o.pk, o.name) for o in Office.objects.filter(is_active=True)]
         ),
         _do_transfer,
-        _l("Transferred."),
+        gettext_lazy("Transferred."),
     ),
     "categorise": (
         lambda data, g: f.CategoriseForm(data, categories=_category_choices()),
         _do_categorise,
-        _l("Category set."),
+        gettext_lazy("Category set."),
     ),
-    "priority": (f.PriorityForm, _do_priority, _l("Priority set.")),
-    "note": (f.RequiredNoteForm, _do_note, _l("Note added.")),
-    "not-grievance": (f.NotGrievanceForm, _do_not_grievance, _l("Marked as not a grievance.")),
-    "duplicate": (f.DuplicateForm, _do_duplicate, _l("Merged as a duplicate.")),
-    "resolve": (f.ResolveForm, _do_resolve, _l("Resolved.")),
-    "reopen": (f.RequiredNoteForm, _do_reopen, _l("Reopened.")),
-    "close": (f.NoteOnlyForm, _do_close, _l("Closed.")),
+    "priority": (f.PriorityForm, _do_priority, gettext_lazy("Priority set.")),
+    "note": (f.RequiredNoteForm, _do_note, gettext_lazy("Note added.")),
+    "not-grievance": (
+        f.NotGrievanceForm,
+        _do_not_grievance,
+        gettext_lazy("Marked as not a grievance."),
+    ),
+    "duplicate": (f.DuplicateForm, _do_duplicate, gettext_lazy("Merged as a duplicate.")),
+    "resolve": (f.ResolveForm, _do_resolve, gettext_lazy("Resolved.")),
+    "reopen": (f.RequiredNoteForm, _do_reopen, gettext_lazy("Reopened.")),
+    "close": (f.NoteOnlyForm, _do_close, gettext_lazy("Closed.")),
 }
 
 

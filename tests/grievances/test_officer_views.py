@@ -1,3 +1,4 @@
+import re
 from unittest import mock
 
 import pytest
@@ -305,3 +306,15 @@ def test_timeline_names_statuses_in_the_users_language(client, officer, grievanc
     response = client.get(reverse("grievances:officer-grievance", args=[grievance.pk]))
 
     assert "→ গৃহীত" in response.content.decode()  # not the stored value "accepted"
+
+
+def test_every_label_on_the_grievance_page_names_one_field_of_its_own(client, gro, grievance):
+    client.force_login(gro)
+
+    html = client.get(reverse("grievances:officer-grievance", args=[grievance.pk])).content.decode()
+
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    targets = re.findall(r'<label[^>]*\sfor="([^"]+)"', html)
+    assert targets
+    assert len(ids) == len(set(ids)), "an id is used twice"
+    assert set(targets) <= set(ids), "a label points at nothing"
