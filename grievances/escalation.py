@@ -150,6 +150,27 @@ def _notify_all(
     )
 
 
+def _tell(
+    recipients: list[User],
+    grievance: Grievance,
+    *,
+    notification: str,
+    key: str,
+    event: str,
+    reason: str,
+) -> bool:
+    """Notify `recipients` once per `key`; only a first notice is recorded on the timeline."""
+    if not _notify_all(recipients, grievance, notification, key):
+        return False
+    GrievanceEvent.objects.create(
+        grievance=grievance,
+        kind=event,
+        note=", ".join(str(u) for u in recipients),
+        data={"reason": reason},
+    )
+    return True
+
+
 def _locked(pk: int) -> Grievance | None:
     return Grievance.objects.select_for_update().filter(pk=pk).first()
 
@@ -265,14 +286,14 @@ def _ignored_posts(office_id: int, now: datetime) -> int:
                 continue
             recipients = _gros_or_heads(grievance.office_id)
             key = f"ignored:{grievance.pk}:{grievance.office_id}"
-            if _notify_all(recipients, grievance, StaffNotificationKind.IGNORED_POST, key):
-                GrievanceEvent.objects.create(
-                    grievance=grievance,
-                    kind=Kind.ESCALATED,
-                    note=", ".join(str(u) for u in recipients),
-                    data={"reason": "ignored_post"},
-                )
-                told += 1
+            told += _tell(
+                recipients,
+                grievance,
+                notification=StaffNotificationKind.IGNORED_POST,
+                key=key,
+                event=Kind.ESCALATED,
+                reason="ignored_post",
+            )
     return told
 
 
@@ -310,14 +331,14 @@ def _interim_updates(office_id: int, now: datetime) -> int:
                 else _gros_or_heads(grievance.office_id)
             )
             key = f"interim:{grievance.pk}:{anchor:%Y%m%d%H%M%S}"
-            if _notify_all(recipients, grievance, StaffNotificationKind.INTERIM_UPDATE, key):
-                GrievanceEvent.objects.create(
-                    grievance=grievance,
-                    kind=Kind.REMINDER,
-                    note=", ".join(str(u) for u in recipients),
-                    data={"reason": "interim_update"},
-                )
-                told += 1
+            told += _tell(
+                recipients,
+                grievance,
+                notification=StaffNotificationKind.INTERIM_UPDATE,
+                key=key,
+                event=Kind.REMINDER,
+                reason="interim_update",
+            )
     return told
 
 
