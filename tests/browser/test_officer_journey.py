@@ -60,7 +60,6 @@ def facebook_comment(settings, office, fake_graph, fake_server):  # noqa: F811
     """A citizen's comment on the office's page, read from the fake server by `page_sync`."""
     settings.FACEBOOK_GRAPH_URL = f"{fake_server.base_url}/"
     settings.FACEBOOK_GRAPH_TIMEOUT = 2.0
-    settings.FACEBOOK_SYNC_WINDOW_DAYS = 3650
     settings.FACEBOOK_REPLY_CHECK_DELAY_SECONDS = 0
     page = FacebookPageFactory(office=office, page_id=PAGE_ID, token=PAGE_TOKEN)
     post = fake_graph.add_post(PAGE_ID, message="জেলা প্রশাসনের নোটিশ", created_time=T0)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -26,7 +26,9 @@ USER_TOKEN = "user-token-admin"
 CITIZEN = ("7012345678901234", "Asha Verma")
 PRIVATE_CITIZEN = ("7034567890123456", "Meena Das")
 APP_SECRET = "test-app-secret"
-T0 = datetime(2026, 11, 20, 4, 0, tzinfo=UTC)
+# Two days ago at 04:00 UTC: inside the sync window on whatever day the suite runs, so no
+# test depends on the date it was written.
+T0 = datetime.combine(datetime.now(UTC).date() - timedelta(days=2), time(4, 0), tzinfo=UTC)
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ pytestmark = pytest.mark.django_db
 def _graph_over_http(settings, fake_server):
     settings.FACEBOOK_GRAPH_URL = f"{fake_server.base_url}/"
     settings.FACEBOOK_GRAPH_TIMEOUT = 2.0
-    settings.FACEBOOK_SYNC_WINDOW_DAYS = 3650
 
 
 def run(*args):

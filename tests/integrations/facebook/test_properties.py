@@ -7,8 +7,6 @@ other run shuffles and repeats the deliveries and polls between them. All end in
 comment rows, the same grievances and the same events.
 """
 
-from datetime import UTC, datetime
-
 import pytest
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
@@ -18,6 +16,7 @@ from grievances.models import Grievance, GrievanceEvent
 from integrations.facebook.graph_fake import FakeGraphApi
 from integrations.facebook.models import FacebookComment
 from integrations.facebook.services import comments_ingest, observations_from_webhook, page_sync
+from tests.integrations.facebook.conftest import T0
 from tests.integrations.facebook.factories import FacebookPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +24,6 @@ pytestmark = pytest.mark.django_db
 PAGE_ID = "104512345678901"
 TOKEN = "page-token-property"
 CITIZENS = [("7012345678901234", "Asha Verma"), ("7023456789012345", "Ravi Kumar")]
-T0 = datetime(2026, 11, 20, 4, 0, tzinfo=UTC)
 
 # One step of the conversation: (action, target index, author index).
 STEP = st.tuples(
@@ -129,8 +127,7 @@ def run(page, fake, bodies, order, polls):
 
 
 @pytest.fixture
-def page(office, settings):
-    settings.FACEBOOK_SYNC_WINDOW_DAYS = 3650  # the fake's clock is in the past
+def page(office):
     return FacebookPageFactory(office=office, page_id=PAGE_ID, token=TOKEN)
 
 

@@ -26,7 +26,6 @@ def _english():
 def _graph_over_http(settings, fake_server):
     settings.FACEBOOK_GRAPH_URL = f"{fake_server.base_url}/"
     settings.FACEBOOK_GRAPH_TIMEOUT = 1.0
-    settings.FACEBOOK_SYNC_WINDOW_DAYS = 3650
     settings.FACEBOOK_REPLY_CHECK_DELAY_SECONDS = 0
 
 

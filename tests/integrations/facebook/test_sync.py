@@ -21,11 +21,6 @@ def _english():
         yield
 
 
-@pytest.fixture(autouse=True)
-def _wide_window(settings):
-    settings.FACEBOOK_SYNC_WINDOW_DAYS = 3650  # the fake's clock is frozen in the past
-
-
 @pytest.fixture
 def page(office):
     return FacebookPageFactory(office=office, page_id=PAGE_ID, token=PAGE_TOKEN)

@@ -40,7 +40,6 @@ def _graph_over_http(settings, fake_server):
     """Tasks build their own adapter: point it at the fake server, like `make run` does."""
     settings.FACEBOOK_GRAPH_URL = f"{fake_server.base_url}/"
     settings.FACEBOOK_GRAPH_TIMEOUT = 2.0
-    settings.FACEBOOK_SYNC_WINDOW_DAYS = 3650  # the fake's clock is frozen in the past
 
 
 @pytest.fixture
