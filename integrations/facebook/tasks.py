@@ -70,7 +70,9 @@ def facebook_page_sync_task(*, page_id: int) -> None:
 def facebook_webhook_process_task(*, delivery_id: int) -> None:
     from integrations.facebook.services import webhook_delivery_process
 
-    delivery = WebhookDelivery.objects.filter(pk=delivery_id, processed_at__isnull=True).first()
+    delivery = WebhookDelivery.objects.filter(
+        pk=delivery_id, processed_at__isnull=True, parked_at__isnull=True
+    ).first()
     if delivery is None:
         return
     try:
