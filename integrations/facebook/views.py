@@ -7,11 +7,12 @@ import logging
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from integrations.facebook.graph_http import parse_signed_request
+from integrations.facebook.graph_http import parse_signed_request, signed_request_is_fresh
 from integrations.facebook.services import webhook_delivery_store
 from integrations.facebook.services.deletion import facebook_user_data_delete
 
@@ -100,6 +101,10 @@ def facebook_data_deletion(request: HttpRequest) -> HttpResponse:
     )
     if not data or not data.get("user_id"):
         logger.warning("facebook data deletion request with a bad signature")
+        return HttpResponse(status=400)
+    if not signed_request_is_fresh(data, now=timezone.now()):
+        # Signed by Meta, but too old (a replay) or from the future: refuse, change nothing.
+        logger.warning("facebook data deletion request refused: issued_at missing or stale")
         return HttpResponse(status=400)
     code = facebook_user_data_delete(user_id=str(data["user_id"]))
     url = request.build_absolute_uri(reverse("facebook:data-deletion-status", args=[code]))
