@@ -280,3 +280,23 @@ def test_try_again_gives_a_failed_reply_a_fresh_set_of_attempts(
     reply.refresh_from_db()
     assert (reply.state, reply.attempts) == (ReplyState.SENT, 1)
     assert [p.message for p in page_replies(fake_graph, comment)] == [BODY]
+
+
+@pytest.mark.parametrize(
+    "pause",
+    [
+        {"writes_paused_until": timedelta(hours=3)},
+        {"state": FacebookPageState.PAUSED, "paused_until": timedelta(minutes=40)},
+    ],
+    ids=["blocked-368", "throttled"],
+)
+def test_the_sweeper_leaves_replies_on_a_paused_page_alone(comment, clock, broker, pause):
+    reply = make_reply(comment)
+    Reply.objects.filter(pk=reply.pk).update(updated_at=clock.now - timedelta(hours=1))
+    FacebookPage.objects.filter(page_id=PAGE_ID).update(
+        **{k: clock.now + v if isinstance(v, timedelta) else v for k, v in pause.items()}
+    )
+
+    broker.sweep()
+
+    assert broker.pending == []
