@@ -162,7 +162,8 @@ def reply_deliver(*, reply: Reply, graph: GraphApi | None = None) -> None:
             # F39: a reply can take a while to show up; look again before sending again.
             with transaction.atomic():
                 locked = Reply.objects.select_for_update().get(pk=reply.pk)
-                _wait_until(locked, timezone.now() + delay)
+                # Not inside this check's own lease, or the next run would find it "running".
+                _wait_until(locked, timezone.now() + max(delay, SENDING_LEASE))
             return
 
     try:
