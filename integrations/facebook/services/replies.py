@@ -16,7 +16,6 @@ replies that are due and not on a paused page.
 from __future__ import annotations
 
 import logging
-import math
 import re
 from datetime import datetime, timedelta
 
@@ -49,12 +48,12 @@ from integrations.facebook.tasks import countdown_cap, facebook_reply_deliver_ta
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+# A queued task may start a moment before its countdown ends (two machines' clocks).
+DUE_TOLERANCE = timedelta(seconds=5)
 # How long one attempt may hold `sending` before another may assume it died: longer than a
 # POST can take (FACEBOOK_GRAPH_TIMEOUT), shorter than the first retry.
 SENDING_LEASE = timedelta(seconds=45)
 CLOCK_SKEW = timedelta(minutes=2)  # Facebook's clock vs ours, for "created after the attempt"
-# A queued task may start a moment before its countdown ends (two machines' clocks).
-DUE_TOLERANCE = timedelta(seconds=5)
 
 _PHONE = re.compile(r"(?:\+?88)?0?1[3-9]\d{8}|(?:\+?৮৮)?০?১[৩-৯][০-৯]{8}")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
@@ -77,7 +76,7 @@ def _wait_until(reply: Reply, when: datetime) -> None:
     """
     reply.next_attempt_at = when
     reply.save(update_fields=["next_attempt_at"])
-    seconds = max(1, math.ceil((when - timezone.now()).total_seconds()))
+    seconds = max(1, round((when - timezone.now()).total_seconds()))  # early by < 1 s: fine
     if seconds <= countdown_cap():
         _retry_later(reply, seconds)
 
