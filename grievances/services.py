@@ -757,6 +757,9 @@ def reply_retry(*, reply: Reply, actor: User) -> Reply:
     _ensure_may_act(actor, reply.grievance.office)
     if reply.state != ReplyState.FAILED:
         raise ApplicationError(_("Only a reply that failed can be sent again."))
+    # A fresh start: the attempts that ran out do not count against the new try.
+    reply.attempts, reply.next_attempt_at = 0, None
+    reply.save(update_fields=["attempts", "next_attempt_at"])
     reply.state = ReplyState.QUEUED
     reply.save(update_fields=["state", "updated_at"])
     transaction.on_commit(lambda: reply_deliver_task.delay(reply_id=reply.pk))
