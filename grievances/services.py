@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from core.calendar import DHAKA, add_working_days, working_days_between
+from core.calendar import DHAKA, add_working_days
 from core.digits import to_bangla_digits
 from core.exceptions import ApplicationError
 from grievances.attachments import MAX_FILES_PER_GRIEVANCE, CleanFile, attachment_storage
@@ -36,7 +36,7 @@ from grievances.models import (
 )
 from grievances.tasks import grievance_notify_citizen_task, reply_deliver_task
 from grievances.tracking import format_tracking_code, hash_access_key, new_access_key
-from grievances.workflow import can_transition
+from grievances.workflow import can_transition, citizen_time_to_answer_is_up, office_may_close
 from integrations.notifications.models import Notification, NotificationChannel
 from integrations.notifications.services import notification_queue
 from offices.models import District, Office, OfficeMembership, Upazila
@@ -219,6 +219,7 @@ def grievance_create(
 @transaction.atomic
 def grievance_accept(*, grievance: Grievance, actor: User | None, note: str = "") -> Grievance:
     """It is a grievance: the tier's working-day clock starts now."""
+    grievance = _lock(grievance)  # first the lock, then the check: a transfer may have won
     _ensure_may_act(actor, grievance.office)
     now = timezone.now()
     return grievance_change_status(
@@ -234,6 +235,7 @@ def grievance_accept(*, grievance: Grievance, actor: User | None, note: str = ""
 def grievance_mark_not_grievance(
     *, grievance: Grievance, actor: User | None, reason: str, note: str = ""
 ) -> Grievance:
+    grievance = _lock(grievance)
     _ensure_may_act(actor, grievance.office)
     if reason not in NotGrievanceReason.values:
         raise ApplicationError(_("Choose why this is not a grievance."))
@@ -253,6 +255,7 @@ def grievance_mark_not_grievance(
 def grievance_mark_duplicate(
     *, grievance: Grievance, original: Grievance, actor: User | None, note: str = ""
 ) -> Grievance:
+    grievance = _lock(grievance)
     _ensure_may_act(actor, grievance.office)
     while original.duplicate_of_id is not None:  # always link to the first one
         original = original.duplicate_of  # type: ignore[assignment]
@@ -397,6 +400,7 @@ def grievance_resolve(
     referred_to: str = "",
 ) -> Grievance:
     """Publish the office's answer. An outcome is required; a referral names where it went."""
+    grievance = _lock(grievance)
     _ensure_may_act(actor, grievance.office)
     if outcome not in GrievanceOutcome.values:
         raise ApplicationError(_("Choose the outcome."))
@@ -425,22 +429,40 @@ def grievance_resolve(
 
 @transaction.atomic
 def grievance_close(*, grievance: Grievance, actor: User | None, note: str = "") -> Grievance:
-    """Final. Called when the citizen confirms the fix, or when their time to answer is up."""
-    _ensure_may_act(actor, grievance.office)
+    """Final. The citizen confirmed the fix or the auto-close step found their time up (actor
+    None); or the office's GRO or head closes it after the citizen's time, saying why."""
+    grievance = _lock(grievance)
+    if actor is not None:
+        _ensure_may_manage(actor, grievance.office)
+        if grievance.status == S.RESOLVED and not office_may_close(
+            status=grievance.status,
+            resolved_at=grievance.resolved_at,
+            may_manage=True,
+            now=timezone.now(),
+        ):
+            raise ApplicationError(
+                _(
+                    "The citizen has %(days)s working days to confirm, reopen or appeal. "
+                    "Until then only the citizen's answer can close this grievance."
+                )
+                % {"days": _active_digits(settings.GRIEVANCE_CITIZEN_RESPONSE_DAYS)}
+            )
+        if not note.strip():
+            raise ApplicationError(_("Say why the office is closing the grievance."))
     return grievance_change_status(
         grievance=grievance,
         to=S.CLOSED,
         actor=actor,
-        note=note,
+        note=note.strip(),
         updates={"closed_at": timezone.now()},
+        event_data={"closed_by": "office"} if actor is not None else None,
     )
 
 
 def _ensure_citizen_may_still_answer(grievance: Grievance) -> None:
     if grievance.status != S.RESOLVED or grievance.resolved_at is None:
         raise ApplicationError(_("Only a resolved grievance can be reopened or appealed."))
-    days = working_days_between(grievance.resolved_at, timezone.now())
-    if days > settings.GRIEVANCE_CITIZEN_RESPONSE_DAYS:
+    if citizen_time_to_answer_is_up(resolved_at=grievance.resolved_at, now=timezone.now()):
         raise ApplicationError(
             _("The time to reopen or appeal this grievance (%(days)s working days) has passed.")
             % {"days": settings.GRIEVANCE_CITIZEN_RESPONSE_DAYS}
@@ -678,6 +700,7 @@ def grievance_record_officer_entry(
     actor: User,
     intake_via: str,
     description: str,
+    base_url: str,
     subject: str = "",
     upazila: Upazila | None = None,
     category: Category | None = None,
@@ -686,8 +709,13 @@ def grievance_record_officer_entry(
     citizen_email: str = "",
     is_anonymous: bool = False,
     received_at: datetime | None = None,
-) -> tuple[Grievance, str]:
-    """A complaint an officer types in for a citizen: channel `officer_entry`, and how it came."""
+) -> Grievance:
+    """A complaint an officer types in for a citizen: channel `officer_entry`, and how it came.
+
+    The citizen gets the tracking code and private link by SMS and/or e-mail, as a web filing
+    does, so they can follow it, add information and appeal. The access key is not returned:
+    the officer never holds the citizen's key.
+    """
     if intake_via not in IntakeVia.values:
         raise ApplicationError(_("Say how the complaint reached the office."))
     grievance, access_key = grievance_create(
@@ -706,7 +734,8 @@ def grievance_record_officer_entry(
     )
     grievance.intake_via = intake_via
     grievance.save(update_fields=["intake_via", "updated_at"])
-    return grievance, access_key
+    _citizen_send_filed(grievance=grievance, access_key=access_key, base_url=base_url)
+    return grievance
 
 
 # --- public replies: an outbox row first, delivered by a task ---------------------------------
@@ -890,6 +919,28 @@ def _citizen_filed_texts(*, grievance: Grievance, link: str) -> tuple[str, str, 
     return sms, subject, email
 
 
+def _citizen_send_filed(*, grievance: Grievance, access_key: str, base_url: str) -> None:
+    """The tracking code and private link, by SMS and/or e-mail to what the citizen gave."""
+    link = _private_link(base_url=base_url, grievance=grievance, access_key=access_key)
+    sms, subject, email = _citizen_filed_texts(grievance=grievance, link=link)
+    # The texts carry the key: they are blanked on the row once they have left.
+    if grievance.citizen_phone:
+        notification_queue(
+            channel=NotificationChannel.SMS,
+            recipient=grievance.citizen_phone,
+            body=sms,
+            redact_after_send=True,
+        )
+    if grievance.citizen_email:
+        notification_queue(
+            channel=NotificationChannel.EMAIL,
+            recipient=grievance.citizen_email,
+            subject=subject,
+            body=email,
+            redact_after_send=True,
+        )
+
+
 @transaction.atomic
 def grievance_file_by_citizen(
     *,
@@ -924,24 +975,7 @@ def grievance_file_by_citizen(
         show_name_publicly=show_name_publicly,
         language=language,
     )
-    link = _private_link(base_url=base_url, grievance=grievance, access_key=access_key)
-    sms, subject, email = _citizen_filed_texts(grievance=grievance, link=link)
-    # The texts carry the key: they are blanked on the row once they have left.
-    if grievance.citizen_phone:
-        notification_queue(
-            channel=NotificationChannel.SMS,
-            recipient=grievance.citizen_phone,
-            body=sms,
-            redact_after_send=True,
-        )
-    if grievance.citizen_email:
-        notification_queue(
-            channel=NotificationChannel.EMAIL,
-            recipient=grievance.citizen_email,
-            subject=subject,
-            body=email,
-            redact_after_send=True,
-        )
+    _citizen_send_filed(grievance=grievance, access_key=access_key, base_url=base_url)
     # Last, so nothing after it can fail and leave files on disk for a rolled-back grievance.
     _attachments_store(grievance=grievance, files=files)
     return grievance, access_key

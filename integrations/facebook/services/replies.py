@@ -16,7 +16,6 @@ replies that are due and not on a paused page.
 from __future__ import annotations
 
 import logging
-import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -25,6 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import pii
 from grievances.models import Reply, ReplyState
 from integrations.facebook.graph import (
     GraphApi,
@@ -54,9 +54,6 @@ DUE_TOLERANCE = timedelta(seconds=5)
 # POST can take (FACEBOOK_GRAPH_TIMEOUT), shorter than the first retry.
 SENDING_LEASE = timedelta(seconds=45)
 CLOCK_SKEW = timedelta(minutes=2)  # Facebook's clock vs ours, for "created after the attempt"
-
-_PHONE = re.compile(r"(?:\+?88)?0?1[3-9]\d{8}|(?:\+?৮৮)?০?১[৩-৯][০-৯]{8}")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 
 
 def _retry_later(reply: Reply, seconds: int) -> None:
@@ -122,7 +119,7 @@ def _contains_contact_details(reply: Reply) -> bool:
     body = reply.body
     grievance = reply.grievance
     own = [v for v in (grievance.citizen_phone, grievance.citizen_email) if v]
-    return bool(_PHONE.search(body) or _EMAIL.search(body) or any(v in body for v in own))
+    return pii.contains(body, kinds=(pii.PHONE, pii.EMAIL)) or any(v in body for v in own)
 
 
 def _source_comment(reply: Reply) -> FacebookComment | None:
