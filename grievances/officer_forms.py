@@ -148,6 +148,21 @@ class CloseForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    confirm_privacy = _confirm_privacy_field()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # Shown on the public tracking page: the same check as a resolution note.
+        self.findings = _check_privacy(
+            self,
+            data,
+            "note",
+            _(
+                "The reason seems to contain personal information (%(found)s). Remove it, or "
+                "tick the box to confirm it may be published."
+            ),
+        )
+        return data
 
 
 class AssignForm(forms.Form):

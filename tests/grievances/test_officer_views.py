@@ -422,6 +422,25 @@ def test_the_gro_may_close_after_the_citizens_time_saying_why(client, officer, g
     assert grievance.events.get(to_status="closed").note == "নাগরিক সাড়া দেননি"
 
 
+def test_the_offices_closing_reason_with_a_phone_number_needs_confirmation(
+    client, officer, gro, grievance
+):
+    _resolved(grievance, officer, days_ago=30)
+    client.force_login(gro)
+    reason = "নাগরিককে 01711 234 567 নম্বরে পাওয়া যায়নি"
+
+    response = _action(client, grievance, "close", {"note": reason})
+
+    grievance.refresh_from_db()
+    assert grievance.status == GrievanceStatus.RESOLVED
+    assert 'name="confirm_privacy"' in response.content.decode()
+
+    _action(client, grievance, "close", {"note": reason, "confirm_privacy": "on"})
+
+    grievance.refresh_from_db()
+    assert grievance.status == GrievanceStatus.CLOSED
+
+
 # --- a complaint typed in by an officer: the citizen gets their code and private link -----------
 
 
