@@ -233,7 +233,7 @@ def test_a_pdf_with_javascript_is_refused(english):
 
     response = english.post(FILE_URL, {**valid_form(), "attachments": [sneaky]})
 
-    assert "contains scripts or embedded files" in response.content.decode()
+    assert "contains scripts, links, forms or embedded files" in response.content.decode()
     _nothing_stored()
 
 
