@@ -44,6 +44,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.LanguageMiddleware",
+    # Before CsrfViewMiddleware, which reads (and so parses) the body.
+    "core.request_limits.RequestBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -128,6 +130,13 @@ STORAGES = {
 }
 # Citizens' attachments live outside every served path; only views that check access stream them.
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / ".data" / "media"))
+
+# Request bodies: refused with 413 above this many bytes before anything reads them (three
+# 5 MB attachments and the form). Meta's webhook checks its own, smaller limit in its view.
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=16 * 1024 * 1024)
+REQUEST_BODY_LIMIT_EXEMPT_PATHS = ["/integrations/facebook/webhook/"]
+# Files in one request: a form takes at most 3; more is refused (400) before any is stored.
+DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DATA_UPLOAD_MAX_NUMBER_FILES", default=10)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
