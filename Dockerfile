@@ -30,4 +30,6 @@ RUN DJANGO_SETTINGS_MODULE=config.settings.base \
 
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "--config", "config/gunicorn.py", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# Workers, threads and timeouts are in config/gunicorn.py. Run it behind a buffering proxy
+# (deploy/nginx.conf), as docker-compose.yml does.
+CMD ["gunicorn", "--config", "config/gunicorn.py", "config.wsgi", "--bind", "0.0.0.0:8000"]
