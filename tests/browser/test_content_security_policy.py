@@ -2,6 +2,10 @@
 
 import pytest
 
+from grievances.services import grievance_create
+from offices.models import OfficeRole
+from tests.offices.factories import OfficeMembershipFactory
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -36,4 +40,28 @@ def test_the_api_docs_render_under_their_own_policy(phone):
     phone.locator(".swagger-ui .info .title").wait_for()
 
     assert "Shunani API" in phone.locator(".swagger-ui .info .title").inner_text()
+    assert violations == []
+
+
+def test_officer_pages_run_without_policy_violations(phone, office):
+    membership = OfficeMembershipFactory(office=office, role=OfficeRole.OFFICER)
+    grievance, _key = grievance_create(
+        office=office, channel="web", description="<script>alert(1)</script> রাস্তা ভাঙা"
+    )
+    violations = _watch_violations(phone)
+
+    phone.goto("/officer/")
+    phone.wait_for_url("**/accounts/login/**")
+    phone.locator("main #id_username").fill(membership.user.username)
+    phone.locator("main #id_password").fill("pw-for-tests")
+    phone.locator("main").get_by_role("button", name="লগইন করুন").click()
+    phone.wait_for_url("**/officer/")
+    for path in (
+        f"/officer/grievances/{grievance.pk}/",
+        "/officer/grievances/new/",
+        "/officer/notifications/",
+    ):
+        assert phone.goto(path).status == 200, path
+        phone.wait_for_load_state("networkidle")
+
     assert violations == []
