@@ -23,7 +23,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
-from pypdf import PdfReader
+from pypdf import PdfReader, apply_configuration
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, PdfObject
 
 from core.digits import to_bangla_digits
@@ -80,8 +80,20 @@ _PDF_ACTIVE_NAMES = frozenset(
         "/EmbeddedFile",
     }
 )
-# A bound on the objects read, so a crafted file cannot keep the check busy for ever.
+# Bounds, so a crafted file cannot keep the check busy or fill memory: objects read, and bytes
+# any one stream may decompress to (object streams of real documents are well under 1 MB;
+# pypdf's own defaults are 75 MB).
 _PDF_MAX_OBJECTS = 200_000
+_PDF_MAX_STREAM_BYTES = 10_000_000
+_PDF_LIMITS = {
+    "zlib_maximum_output_length": _PDF_MAX_STREAM_BYTES,
+    "lzw_maximum_output_length": _PDF_MAX_STREAM_BYTES,
+    "run_length_maximum_output_length": _PDF_MAX_STREAM_BYTES,
+    "brotli_maximum_output_length": _PDF_MAX_STREAM_BYTES,
+    "array_based_stream_maximum_output_length": _PDF_MAX_STREAM_BYTES,
+    "maximum_declared_stream_length": _PDF_MAX_STREAM_BYTES,
+    "stream_decoding_work_maximum_length": 4 * _PDF_MAX_STREAM_BYTES,
+}
 
 
 def _local(number: int) -> str:
@@ -230,16 +242,17 @@ def pdf_has_active_content(data: bytes) -> bool:
     """
     if b"%%EOF" not in data[-2048:]:
         raise ValueError("truncated PDF")
-    reader = PdfReader(io.BytesIO(data), strict=False)
-    if reader.is_encrypted and not reader.decrypt(""):
-        raise ValueError("encrypted PDF")
-    roots: list[PdfObject] = [reader.trailer]
-    for generation, objects in reader.xref.items():
-        roots.extend(IndirectObject(idnum, generation, reader) for idnum in objects)
-    roots.extend(IndirectObject(idnum, 0, reader) for idnum in reader.xref_objStm)
-    if not isinstance(reader.trailer.get("/Root", None), IndirectObject | DictionaryObject):
-        raise ValueError("PDF without a catalog")
-    return _pdf_walk_finds_active(roots)
+    with apply_configuration(**_PDF_LIMITS):
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ValueError("encrypted PDF")
+        roots: list[PdfObject] = [reader.trailer]
+        for generation, objects in reader.xref.items():
+            roots.extend(IndirectObject(idnum, generation, reader) for idnum in objects)
+        roots.extend(IndirectObject(idnum, 0, reader) for idnum in reader.xref_objStm)
+        if not isinstance(reader.trailer.get("/Root", None), IndirectObject | DictionaryObject):
+            raise ValueError("PDF without a catalog")
+        return _pdf_walk_finds_active(roots)
 
 
 def _pdf_walk_finds_active(roots: list[PdfObject]) -> bool:

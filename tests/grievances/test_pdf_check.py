@@ -206,3 +206,19 @@ def test_a_password_protected_pdf_is_refused():
         clean_upload(upload(out.getvalue()))
 
     assert refused.value.code == "bad_pdf"
+
+
+def test_a_pdf_whose_object_stream_inflates_past_the_limit_is_refused():
+    bomb = pdf_with_object_stream(
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        PAGES,
+        PAGE,
+        CONTENT,
+        compressed=b"<< /Padding (" + b"x" * 12_000_000 + b") >>",
+    )
+    assert len(bomb) < 100_000  # a small upload
+
+    with pytest.raises(ValidationError) as refused:
+        clean_upload(upload(bomb))
+
+    assert refused.value.code == "bad_pdf"
