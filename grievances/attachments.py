@@ -23,7 +23,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
-from pypdf import PdfReader, apply_configuration
+from pypdf import Configuration, PdfReader, apply_configuration
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, PdfObject
 
 from core.digits import to_bangla_digits
@@ -85,15 +85,15 @@ _PDF_ACTIVE_NAMES = frozenset(
 # pypdf's own defaults are 75 MB).
 _PDF_MAX_OBJECTS = 200_000
 _PDF_MAX_STREAM_BYTES = 10_000_000
-_PDF_LIMITS = {
-    "zlib_maximum_output_length": _PDF_MAX_STREAM_BYTES,
-    "lzw_maximum_output_length": _PDF_MAX_STREAM_BYTES,
-    "run_length_maximum_output_length": _PDF_MAX_STREAM_BYTES,
-    "brotli_maximum_output_length": _PDF_MAX_STREAM_BYTES,
-    "array_based_stream_maximum_output_length": _PDF_MAX_STREAM_BYTES,
-    "maximum_declared_stream_length": _PDF_MAX_STREAM_BYTES,
-    "stream_decoding_work_maximum_length": 4 * _PDF_MAX_STREAM_BYTES,
-}
+_PDF_LIMITS = Configuration(
+    zlib_maximum_output_length=_PDF_MAX_STREAM_BYTES,
+    lzw_maximum_output_length=_PDF_MAX_STREAM_BYTES,
+    run_length_maximum_output_length=_PDF_MAX_STREAM_BYTES,
+    brotli_maximum_output_length=_PDF_MAX_STREAM_BYTES,
+    array_based_stream_maximum_output_length=_PDF_MAX_STREAM_BYTES,
+    maximum_declared_stream_length=_PDF_MAX_STREAM_BYTES,
+    stream_decoding_work_maximum_length=4 * _PDF_MAX_STREAM_BYTES,
+)
 
 
 def _local(number: int) -> str:
@@ -242,7 +242,7 @@ def pdf_has_active_content(data: bytes) -> bool:
     """
     if b"%%EOF" not in data[-2048:]:
         raise ValueError("truncated PDF")
-    with apply_configuration(**_PDF_LIMITS):
+    with apply_configuration(_PDF_LIMITS):
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
             raise ValueError("encrypted PDF")
