@@ -20,20 +20,16 @@ RUN pip install -r requirements.txt
 
 COPY . .
 
-# Translations and static files are built into the image. Production settings refuse to load
-# without their secrets, so these throwaway values exist only for this step; the real ones come
-# from the environment at run time (.env, see .env.example).
-RUN DJANGO_SECRET_KEY=build-only-not-secret \
-    DJANGO_ALLOWED_HOSTS=localhost \
-    DATABASE_URL=postgres://build@localhost:5432/build \
-    REDIS_URL=redis://localhost:6379/0 \
-    FIELD_ENCRYPTION_KEYS=YnVpbGQtb25seS1rZXktMDAwMDAwMDAwMDAwMDAwMDA= \
-    FACEBOOK_APP_SECRET=build-only \
-    FACEBOOK_WEBHOOK_VERIFY_TOKEN=build-only \
+# Translations and static files are built into the image, with the base settings: production
+# settings refuse to load without real secrets (config/settings/safety.py), which exist only
+# at run time (.env, see .env.example).
+RUN DJANGO_SETTINGS_MODULE=config.settings.base \
     sh -c "python manage.py compile_translations && python manage.py collectstatic --noinput" \
     && mkdir -p /app/.data/media \
     && chown -R app:app /app/.data
 
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "--config", "config/gunicorn.py", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# Workers, threads and timeouts are in config/gunicorn.py. Run it behind a buffering proxy
+# (deploy/nginx.conf), as docker-compose.yml does.
+CMD ["gunicorn", "--config", "config/gunicorn.py", "config.wsgi", "--bind", "0.0.0.0:8000"]

@@ -1,10 +1,31 @@
 """gunicorn settings shared by `make run`, the Dockerfile and docker-compose.
 
+Slow clients: in docker-compose, nginx (deploy/nginx.conf) reads each request in full before
+passing it on, so a client trickling a form body ties up an nginx connection, not a worker.
+Behind it, threaded workers (gthread) answer many requests per process: even without the
+proxy (`make run`), a few slow clients hold a few threads, not every worker, and webhooks and
+/healthz keep being served. Timeouts are short: nothing here should take long, and a hung
+request must not hold its thread for minutes.
+
 The access log leaves out query strings: a citizen's private link carries its access key in
 `?key=`, and that must never reach a log.
 """
 
+import os
+
+worker_class = "gthread"
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+# A worker silent for this long is restarted; requests are expected to take well under a second.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 3
+# Idle keep-alive connections are closed quickly so they do not hold threads.
+keepalive = 5
+# Request line and headers stay small (Django's own limits cover the body).
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190
+
 accesslog = "-"
 # %(U)s is the path without the query string.
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss'
-graceful_timeout = 3

@@ -17,9 +17,25 @@ def mask_pii(text: str) -> str:
 
 
 class MaskPiiFilter(logging.Filter):
+    """Masks the message, the traceback and the stack of every record a handler emits.
+
+    A traceback quotes the exception's text (often the offending value, a phone number or an
+    address) and source lines: it is formatted here, masked, and left in `exc_text`, which
+    formatters print instead of formatting `exc_info` again.
+    """
+
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         masked = mask_pii(message)
         if masked != message:
             record.msg, record.args = masked, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = _TRACEBACK_FORMATTER.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask_pii(record.exc_text)
+        if record.stack_info:
+            record.stack_info = mask_pii(record.stack_info)
         return True
+
+
+_TRACEBACK_FORMATTER = logging.Formatter()

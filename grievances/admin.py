@@ -67,12 +67,31 @@ class GrievanceAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj: Grievance | None = None) -> bool:
+        # View only: every field that may change has a service that records an event
+        # (category, priority, assignment, publicity of the name), and the citizen's contact
+        # details are the citizen's, not support staff's, to edit.
+        return False
+
     def has_delete_permission(self, request: HttpRequest, obj: Grievance | None = None) -> bool:
         return False
 
 
+class ViewOnlyAdmin(admin.ModelAdmin):
+    """Rows written only by services: the admin shows them and changes nothing."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
+        return False
+
+
 @admin.register(Reply)
-class ReplyAdmin(admin.ModelAdmin):
+class ReplyAdmin(ViewOnlyAdmin):
     list_display = ("grievance", "state", "to_facebook", "to_citizen", "attempts", "created_at")
     list_filter = ("state", "to_facebook")
     readonly_fields = (
@@ -92,6 +111,6 @@ class ReplyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
+class FeedbackAdmin(ViewOnlyAdmin):
     list_display = ("grievance", "is_fixed", "rating", "created_at")
     readonly_fields = ("grievance", "is_fixed", "rating", "comment")

@@ -182,3 +182,81 @@ def test_gunicorn_access_log_leaves_out_query_strings():
         text = (ROOT / path).read_text()
         assert "config/gunicorn.py" in text, path
         assert "--access-logformat" not in text, path
+
+
+# --- slow clients cannot starve the web tier -----------------------------------------------
+
+NGINX_CONF = ROOT / "deploy" / "nginx.conf"
+
+
+def _nginx_directives() -> dict[str, list[str]]:
+    directives: dict[str, list[str]] = {}
+    for line in NGINX_CONF.read_text().splitlines():
+        line = line.split("#", 1)[0].strip().rstrip(";")
+        if line and not line.endswith(("{", "}")):
+            name, _, value = line.partition(" ")
+            directives.setdefault(name, []).append(value.strip())
+    return directives
+
+
+def test_only_the_buffering_proxy_publishes_a_port():
+    published = {name for name, service in SERVICES.items() if "ports" in service}
+
+    assert published == {"proxy"}
+    assert SERVICES["proxy"]["image"].startswith("nginx:")
+    assert SERVICES["proxy"]["ports"] == ["${SHUNANI_HTTP_PORT:-8000}:8080"]
+    assert SERVICES["proxy"]["depends_on"]["web"] == {"condition": "service_healthy"}
+    assert "test" in SERVICES["proxy"]["healthcheck"]
+
+
+def test_the_proxy_uses_the_nginx_configuration_in_the_repository():
+    (mount,) = SERVICES["proxy"]["volumes"]
+    source, target, mode = mount.split(":")
+
+    assert (ROOT / source).resolve() == NGINX_CONF
+    assert target == "/etc/nginx/conf.d/default.conf"
+    assert mode == "ro"
+
+
+def test_the_proxy_buffers_whole_requests_with_limits_and_timeouts():
+    from config.settings import base
+
+    directives = _nginx_directives()
+
+    assert directives["listen"] == ["8080"]
+    assert directives["proxy_pass"] == ["http://shunani_web"]
+    assert directives["server"] == ["web:8000"]
+    assert directives["proxy_request_buffering"] == ["on"]
+    assert directives["proxy_buffering"] == ["on"]
+    assert directives["client_max_body_size"] == [
+        f"{base.REQUEST_BODY_MAX_BYTES // (1024 * 1024)}m"
+    ]
+    for timeout in ("client_body_timeout", "client_header_timeout", "send_timeout"):
+        (value,) = directives[timeout]
+        assert value.endswith("s")
+        assert int(value[:-1]) <= 30, timeout
+    assert directives["proxy_set_header"].count("X-Forwarded-For $remote_addr") == 1
+
+
+def test_the_app_trusts_the_client_address_from_the_one_proxy():
+    assert SERVICES["web"]["environment"]["TRUSTED_PROXY_COUNT"] == "1"
+
+
+def test_gunicorn_runs_threaded_workers_with_short_timeouts():
+    settings = runpy.run_path(str(ROOT / "config" / "gunicorn.py"))
+
+    assert settings["worker_class"] == "gthread"
+    assert settings["threads"] >= 4
+    assert settings["workers"] >= 2
+    assert settings["timeout"] <= 30
+    assert settings["keepalive"] <= 5
+
+
+@pytest.mark.parametrize("path", ["Procfile.dev", "Dockerfile", "docker-compose.yml"])
+def test_no_gunicorn_command_overrides_the_worker_class_threads_or_timeout(path):
+    commands = [line for line in (ROOT / path).read_text().splitlines() if "gunicorn" in line]
+
+    assert any("config/gunicorn.py" in line for line in commands)
+    for line in commands:
+        for option in ("--worker-class", " -k ", "--threads", "--timeout"):
+            assert option not in line, (path, option)

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -27,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "csp",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -41,9 +43,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.LanguageMiddleware",
+    # Before CsrfViewMiddleware, which reads (and so parses) the body.
+    "core.request_limits.RequestBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -139,6 +144,13 @@ STORAGES = {
 # Citizens' attachments live outside every served path; only views that check access stream them.
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / ".data" / "media"))
 
+# Request bodies: refused with 413 above this many bytes before anything reads them (three
+# 5 MB attachments and the form). Meta's webhook checks its own, smaller limit in its view.
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=16 * 1024 * 1024)
+REQUEST_BODY_LIMIT_EXEMPT_PATHS = ["/integrations/facebook/webhook/"]
+# Files in one request: a form takes at most 3; more is refused (400) before any is stored.
+DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DATA_UPLOAD_MAX_NUMBER_FILES", default=10)
+
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Shunani <noreply@shunani.gov.bd>")
@@ -148,6 +160,23 @@ CSRF_COOKIE_HTTPONLY = False  # the no-JS forms carry the token in the body; JS 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): everything from this site only, no inline script or
+# style anywhere (Facebook text shown to officers can never run). The API docs page adds what
+# Swagger UI needs (config/urls.py). No form-action: connecting Facebook pages posts a form
+# that redirects to facebook.com.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # The public address, for links in SMS and e-mail (e.g. https://shunani.gov.bd). Without it
 # messages carry the tracking code only.

@@ -1,6 +1,7 @@
 """Deployments: DJANGO_SETTINGS_MODULE=config.settings.production. Secrets have no default."""
 
 from config.settings.base import *  # noqa: F403
+from config.settings.safety import refuse_unsafe_settings
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")  # noqa: F405
@@ -21,3 +22,11 @@ CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)  # noqa: F405
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
+
+# Last: refuse development values (config/settings/safety.py; opt-outs in SHUNANI_ALLOW_UNSAFE).
+SHUNANI_ALLOW_UNSAFE = {
+    name.strip()
+    for name in env.list("SHUNANI_ALLOW_UNSAFE", default=[])  # noqa: F405
+    if name.strip()
+}
+refuse_unsafe_settings(globals(), SHUNANI_ALLOW_UNSAFE)

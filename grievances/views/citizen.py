@@ -48,7 +48,7 @@ from grievances.services import (
     grievance_file_by_citizen,
 )
 from grievances.tracking import normalise_tracking_code
-from offices.models import District, Upazila
+from offices.models import Upazila
 
 _FILED_COOKIE = "shunani_filed"
 _FILED_COOKIE_MAX_AGE = 10 * 60  # seconds
@@ -137,8 +137,13 @@ def grievance_file(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def upazila_options(request: HttpRequest) -> JsonResponse:
-    """For the small script that fills the upazila list when the district changes."""
-    district = District.objects.filter(slug=request.GET.get("district", "")).first()
+    """For the small script that fills the upazila list when the district changes.
+
+    The district goes through the step-one form, so junk (a NUL byte, an unknown slug) is an
+    empty list, never a database error.
+    """
+    form = DistrictStepForm(request.GET)
+    district = form.cleaned_data["district"] if form.is_valid() else None
     upazilas = Upazila.objects.filter(district=district).order_by("name_en") if district else []
     response = JsonResponse({"upazilas": [{"id": u.pk, "name": u.name} for u in upazilas]})
     response["Cache-Control"] = "public, max-age=86400"

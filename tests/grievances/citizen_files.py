@@ -31,11 +31,26 @@ def png(name: str = "scan.png") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
 
 
+def pdf_bytes(*objects: bytes) -> bytes:
+    """A well-formed PDF whose object n is objects[n - 1], with a classic xref table."""
+    out = b"%PDF-1.7\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return out
+
+
 def real_pdf(name: str = "letter.pdf") -> SimpleUploadedFile:
-    content = (
-        b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
-        b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
-        b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    content = pdf_bytes(
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"
     )
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 

@@ -81,6 +81,34 @@ def test_the_upazila_list_for_the_script_follows_the_district(client):
     assert ids == set(Upazila.objects.filter(district=ctg).values_list("pk", flat=True))
 
 
+@pytest.mark.parametrize(
+    "junk", ["\x00", "dha\x00ka", "%00", "../dhaka", "ঢাকা", "x" * 5000, "dhaka'--", " "]
+)
+def test_the_upazila_list_answers_junk_districts_with_an_empty_list(client, junk):
+    response = client.get(reverse("grievances:upazila-options"), {"district": junk})
+
+    assert response.status_code == 200
+    assert response.json() == {"upazilas": []}
+
+
+@pytest.mark.parametrize("junk", ["\x00", "dha\x00ka"])
+def test_step_one_answers_a_junk_district_with_step_one_again(client, junk):
+    response = client.get(FILE_URL, {"district": junk})
+
+    assert response.status_code == 200
+    assert 'name="district"' in response.content.decode()
+    assert 'name="description"' not in response.content.decode()
+
+
+def test_the_upazila_list_answers_a_repeated_district_with_the_last_one(client):
+    url = reverse("grievances:upazila-options") + "?district=%00&district=chattogram"
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert response.json()["upazilas"]
+
+
 def test_every_asset_is_served_by_the_app(client):
     html = client.get(FILE_URL, {"district": "dhaka"}).content.decode()
 
@@ -205,7 +233,7 @@ def test_a_pdf_with_javascript_is_refused(english):
 
     response = english.post(FILE_URL, {**valid_form(), "attachments": [sneaky]})
 
-    assert "contains scripts or embedded files" in response.content.decode()
+    assert "contains scripts, links, forms or embedded files" in response.content.decode()
     _nothing_stored()
 
 
