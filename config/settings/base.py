@@ -139,6 +139,8 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / ".data" / "med
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Seconds an SMTP conversation may take before the attempt counts as failed (and is retried).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Shunani <noreply@shunani.gov.bd>")
 
 SESSION_COOKIE_HTTPONLY = True
@@ -206,6 +208,12 @@ SMS_BACKEND = env("SMS_BACKEND", default="outbox")  # "outbox" (visible in admin
 SMS_HTTP_URL = env("SMS_HTTP_URL", default="")
 SMS_HTTP_TOKEN = env("SMS_HTTP_TOKEN", default="")
 SMS_SENDER_ID = env("SMS_SENDER_ID", default="SHUNANI")
+SMS_HTTP_TIMEOUT = env.float("SMS_HTTP_TIMEOUT", default=10.0)
+# SMS / e-mail to an address a member of the public typed: at most this many a day to one
+# recipient (a stranger cannot make the portal message someone else's phone all day).
+NOTIFICATION_DAILY_LIMIT_PER_RECIPIENT = env.int(
+    "NOTIFICATION_DAILY_LIMIT_PER_RECIPIENT", default=10
+)
 
 # --- Celery (https://docs.celeryq.dev/en/stable/userguide/configuration.html) -----------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)

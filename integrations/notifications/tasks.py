@@ -15,7 +15,7 @@ def notification_send_task(self, *, notification_id: int) -> None:  # type: igno
     from integrations.notifications.services import notification_send
 
     notification = Notification.objects.filter(
-        pk=notification_id, state=NotificationState.QUEUED
+        pk=notification_id, state__in=[NotificationState.QUEUED, NotificationState.SENDING]
     ).first()
     if notification is None:  # sent, failed for good, or gone: nothing to do
         return
