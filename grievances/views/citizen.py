@@ -237,6 +237,10 @@ def grievance_track(request: HttpRequest, code: str) -> HttpResponse:
             return _private_headers(
                 render(request, "grievances/track.html", _citizen_context(grievance, key))
             )
+    else:  # a public lookup: counted per client, like key attempts
+        limit = ratelimit_check(scope="track", client=client_key(request))
+        if not limit.allowed:
+            return too_many_requests(request, limit)
     grievance = grievance_get_by_tracking_code(code=canonical)
     if grievance is None:
         raise Http404
