@@ -153,8 +153,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 # messages carry the tracking code only.
 SITE_URL = env("SITE_URL", default="")
 
-# Number of reverse proxies in front of the app whose X-Forwarded-For we trust. 0 means the
-# client is REMOTE_ADDR, whatever the header says (rate limits must not be spoofable).
+# Our reverse proxies' addresses (CIDR, comma-separated, e.g. 172.16.0.0/12). X-Forwarded-For is
+# read only from them; empty means the client is REMOTE_ADDR, whatever the header says (rate
+# limits must not be spoofable). See core/client_ip.py.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# Older setting, used only when TRUSTED_PROXIES is empty: the N-th X-Forwarded-For entry from
+# the right, whoever sent it (the deploy check warns).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # --- Deadlines (DESIGN.md §3.2), all in working days, Asia/Dhaka, Friday+Saturday off ---------
