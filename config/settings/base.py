@@ -272,9 +272,10 @@ CELERY_BEAT_SCHEDULE["grievance-reply-sweep"] = {
     "schedule": 2 * 60,  # seconds
 }
 CELERY_BEAT_SCHEDULE["notifications-sweep"] = {
-    # SMS / e-mail still queued after their retries ran out (a long gateway outage) go again.
+    # SMS / e-mail still queued 10 minutes on (their task was lost with the broker, or their
+    # retries ran out in a long gateway outage) go again.
     "task": "integrations.notifications.tasks.notification_sweep_task",
-    "schedule": 10 * 60,  # seconds
+    "schedule": 5 * 60,  # seconds
 }
 
 REST_FRAMEWORK = {

@@ -29,8 +29,9 @@ def notification_send_task(self, *, notification_id: int) -> None:  # type: igno
 
 
 @shared_task
-def notification_sweep_task(*, older_than_minutes: int = 30) -> int:
-    """Beat: re-enqueue queued notifications whose retries ran out or whose task was lost."""
+def notification_sweep_task(*, older_than_minutes: int = 10) -> int:
+    """Beat: re-enqueue notifications whose retries ran out, whose task was lost with the
+    broker, or whose worker died while sending. Running twice is harmless (the claim)."""
     from datetime import timedelta
 
     from integrations.notifications.services import notification_list_stuck
