@@ -1,11 +1,13 @@
 """Queueing after commit survives a broker that is down: committed work is never an error."""
 
+import socket
+import time
 from collections.abc import Iterator
 
 import pytest
 
 from config.celery import app
-from core.tasks import enqueue_after_commit
+from core.tasks import broker_pause_reset, enqueue_after_commit
 from integrations.notifications.tasks import notification_send_task
 
 pytestmark = pytest.mark.django_db
@@ -16,8 +18,10 @@ def broker_down(monkeypatch) -> Iterator[None]:
     monkeypatch.setitem(app.conf, "task_always_eager", False)
     monkeypatch.setitem(app.conf, "broker_url", "redis://127.0.0.1:1/0")
     app._pool, app.amqp._producer_pool = None, None
+    broker_pause_reset()
     yield
     app._pool, app.amqp._producer_pool = None, None
+    broker_pause_reset()
 
 
 def test_a_broker_error_after_commit_is_logged_not_raised(
@@ -40,3 +44,29 @@ def test_the_task_is_queued_only_after_commit(django_capture_on_commit_callbacks
     callbacks[0]()
 
     assert sent == [{"notification_id": 7}]
+
+
+def test_a_hung_broker_costs_one_timeout_per_pause_not_one_per_message(
+    monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    """A broker that accepts connections and never answers (a hung Redis)."""
+    with socket.socket() as hung:
+        hung.bind(("127.0.0.1", 0))
+        hung.listen(16)
+        host, port = hung.getsockname()
+        monkeypatch.setitem(app.conf, "task_always_eager", False)
+        monkeypatch.setitem(app.conf, "broker_url", f"redis://{host}:{port}/0")
+        app._pool, app.amqp._producer_pool = None, None
+        broker_pause_reset()
+        try:
+            started = time.monotonic()
+            with django_capture_on_commit_callbacks(execute=True):
+                for notification_id in range(5):
+                    enqueue_after_commit(notification_send_task, notification_id=notification_id)
+            elapsed = time.monotonic() - started
+        finally:
+            app._pool, app.amqp._producer_pool = None, None
+            broker_pause_reset()
+
+    assert elapsed < 8  # one publish's timeouts, not five
+    assert caplog.text.count("could not queue") == 1

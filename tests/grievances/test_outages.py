@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.celery import app
+from core.tasks import broker_pause_reset
 from grievances.models import Grievance, Reply, ReplyState
 from grievances.services import reply_create
 from grievances.tasks import reply_sweep_task
@@ -38,6 +39,7 @@ def redis_down(settings):
 def _reset_broker_pools() -> None:
     app._pool = None
     app.amqp._producer_pool = None
+    broker_pause_reset()
 
 
 @pytest.fixture
