@@ -20,6 +20,8 @@ import logging
 from typing import Any
 
 from django.conf import settings
+from django.core.checks import CheckMessage
+from django.core.checks import Error as CheckError
 from django.core.checks import Warning as CheckWarning
 from django.http import HttpRequest
 
@@ -119,12 +121,21 @@ def client_key(request: HttpRequest) -> str:
     return str(parsed)
 
 
-def check_trusted_proxies(**kwargs: Any) -> list[CheckWarning]:
-    """Deploy check: TRUSTED_PROXIES must parse; the count alone trusts any peer's header."""
+def check_trusted_proxies_parse(**kwargs: Any) -> list[CheckMessage]:
+    """Every start: TRUSTED_PROXIES must be addresses or networks (else every request fails)."""
+    try:
+        trusted_proxy_networks()
+    except ValueError as exc:
+        return [CheckError(f"TRUSTED_PROXIES holds a bad address: {exc}", id="core.E001")]
+    return []
+
+
+def check_trusted_proxies(**kwargs: Any) -> list[CheckMessage]:
+    """Deploy check: a proxy count alone trusts the header from any peer."""
     try:
         networks = trusted_proxy_networks()
-    except ValueError as exc:
-        return [CheckWarning(f"TRUSTED_PROXIES holds a bad address: {exc}", id="core.W001")]
+    except ValueError:
+        return []  # reported by check_trusted_proxies_parse
     if not networks and int(getattr(settings, "TRUSTED_PROXY_COUNT", 0)) > 0:
         return [
             CheckWarning(

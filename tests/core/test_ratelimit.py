@@ -197,3 +197,11 @@ def test_the_deploy_check_warns_when_only_a_proxy_count_is_set(settings):
     assert check_trusted_proxies() == []
     settings.TRUSTED_PROXIES, settings.TRUSTED_PROXY_COUNT = [], 0
     assert check_trusted_proxies() == []  # no proxy at all (CI): the deploy check stays clean
+
+
+def test_a_bad_trusted_proxy_address_is_an_error_at_start(settings):
+    from core.client_ip import check_trusted_proxies_parse
+
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8", "proxy.internal"]
+
+    assert [e.id for e in check_trusted_proxies_parse()] == ["core.E001"]
