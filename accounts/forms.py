@@ -24,12 +24,10 @@ class AdminLoginForm(AdminAuthenticationForm):
     """The admin's password-only sign-in, closed to anyone who must or chose to use a code."""
 
     def confirm_login_allowed(self, user: User) -> None:
-        from django_otp import user_has_device
-
-        from accounts.services import user_requires_otp
+        from accounts.selectors import user_must_use_otp
 
         super().confirm_login_allowed(user)
-        if user_has_device(user) or user_requires_otp(user=user):
+        if user_must_use_otp(user=user):
             raise forms.ValidationError(
                 _("Your account uses two-factor sign-in: sign in on the officers' page."),
                 code="otp_required",

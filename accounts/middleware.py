@@ -2,28 +2,38 @@
 
 `SessionTimeoutMiddleware` signs a user out after SESSION_IDLE_TIMEOUT_SECONDS without a
 request, and SESSION_ABSOLUTE_TIMEOUT_SECONDS after sign-in whatever they do. The sign-in time
-is in the session; the last request's time in the cache. Neither costs a query.
+is in the session; the last request's time in the cache (no query), or in the session while
+the cache cannot be reached.
 
-Two-factor is enforced at sign-in (accounts/views.py: no session until the code is right). The
-admin's own login page refuses anyone who needs a code (accounts.forms.AdminLoginForm), and
-`OtpRequiredMiddleware` refuses /admin/ to a signed-in user who should have used a code and
-did not (e.g. made GRO after signing in).
+Two-factor is enforced at sign-in (accounts/views.py: no session until the code is right) and
+the admin's own login page refuses anyone who needs a code (accounts.forms.AdminLoginForm).
+`OtpRequiredMiddleware` covers the sessions that began before the rule applied to them (e.g.
+made GRO after signing in): on the officers' pages, the admin and the API, a signed-in user
+who must use two-factor (accounts.selectors.user_must_use_otp) and has not is sent back to
+verify a code, or to set up a device, before going on.
 """
 
+import logging
 import time
 from collections.abc import Callable
-from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import BACKEND_SESSION_KEY, logout
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, resolve_url
+from django.shortcuts import resolve_url
+from redis.exceptions import RedisError
 
 from accounts.models import User
-from core.cache import cache_delete, cache_get, cache_set
+from accounts.pending import pending_start
+from accounts.selectors import user_must_use_otp
+
+logger = logging.getLogger(__name__)
 
 SESSION_STARTED = "auth_started_at"
 SESSION_LAST_SEEN = "auth_last_seen_at"
+# Where a signed-in user can see or change anything that is not public.
+TWO_FACTOR_AREAS = ("/officer/", "/admin/", "/api/")
 
 
 class SessionTimeoutMiddleware:
@@ -33,19 +43,45 @@ class SessionTimeoutMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated and request.session.session_key:
             now = time.time()
-            seen_key = f"session-seen:{request.session.session_key}"
+            key = f"session-seen:{request.session.session_key}"
             started = request.session.get(SESSION_STARTED, now)
+            cached, cache_up = _cache_get(key)
             # The idle clock lives in the cache (Redis), so a page view writes no session row;
-            # if the cache lost it, the absolute limit still holds.
-            last_seen = cache_get(seen_key) or request.session.get(SESSION_LAST_SEEN, now)
+            # if the cache lost it, the session's stamp (sign-in, or a request made while Redis
+            # was unreachable) holds.
+            last_seen = cached or request.session.get(SESSION_LAST_SEEN, now)
             idle = now - last_seen > settings.SESSION_IDLE_TIMEOUT_SECONDS
             too_old = now - started > settings.SESSION_ABSOLUTE_TIMEOUT_SECONDS
             if idle or too_old:
-                cache_delete(seen_key)
+                if cache_up:
+                    _cache_call(cache.delete, key)
                 logout(request)  # the request goes on as anonymous: sign-in where needed
-            else:
-                cache_set(seen_key, now, timeout=settings.SESSION_IDLE_TIMEOUT_SECONDS + 60)
+            elif not (
+                cache_up
+                and _cache_call(
+                    cache.set, key, now, timeout=settings.SESSION_IDLE_TIMEOUT_SECONDS + 60
+                )
+            ):
+                request.session[SESSION_LAST_SEEN] = now  # a session write while Redis is away
         return self.get_response(request)
+
+
+def _cache_get(key: str) -> tuple[float | None, bool]:
+    """The cached value and whether the cache answered."""
+    try:
+        return cache.get(key), True
+    except (RedisError, OSError) as exc:
+        logger.warning("Session idle clock kept in the session, Redis unreachable: %s", exc)
+        return None, False
+
+
+def _cache_call(method: Callable[..., object], *args: object, **kwargs: object) -> bool:
+    try:
+        method(*args, **kwargs)
+    except (RedisError, OSError) as exc:
+        logger.warning("Session idle clock kept in the session, Redis unreachable: %s", exc)
+        return False
+    return True
 
 
 class OtpRequiredMiddleware:
@@ -53,16 +89,18 @@ class OtpRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith("/admin/") and not request.path.startswith("/admin/login/"):
-            login_url = resolve_url(settings.LOGIN_URL)
-            user = request.user
-            is_verified = getattr(user, "is_verified", None)  # added by django-otp's middleware
-            if isinstance(user, User) and not (is_verified and is_verified()):
-                from django_otp import user_has_device
-
-                from accounts.services import user_requires_otp
-
-                if user_has_device(user) or user_requires_otp(user=user):
-                    logout(request)
-                    return redirect(f"{login_url}?{urlencode({'next': request.path})}")
+        user = request.user
+        if (
+            request.path.startswith(TWO_FACTOR_AREAS)
+            and isinstance(user, User)
+            and not user.is_verified()  # type: ignore[attr-defined]  # django-otp's middleware
+            and user_must_use_otp(user=user)
+        ):
+            next_url = (
+                request.get_full_path()
+                if request.method == "GET"
+                else resolve_url(settings.LOGIN_REDIRECT_URL)
+            )
+            backend = request.session.get(BACKEND_SESSION_KEY, "")
+            return pending_start(request, user=user, backend=backend, next_url=next_url)
         return self.get_response(request)

@@ -1,56 +1,46 @@
-"""Sign-in rules: failed-attempt throttling, who must use two-factor, disabling a user."""
+"""Writes for accounts: two-factor devices and disabling a user.
 
-import hashlib
+Failed-sign-in throttling lives in accounts/throttle.py; who must use two-factor in
+accounts/selectors.py.
+"""
 
-from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
-from offices.models import OfficeMembership
 
 
-def _keys(*, username: str, client: str) -> list[str]:
-    # Hashed: usernames are typed by strangers and must not shape our cache keys.
-    name = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
-    return [f"login-fail:user:{name}", f"login-fail:ip:{client}"]
+def otp_devices_discard_unconfirmed(*, user: User) -> int:
+    """Remove `user`'s half-finished enrolments; returns how many.
+
+    Called after a good password, so a device whose secret someone else saw (an enrolment
+    abandoned, or started by whoever had the password before) can never be confirmed later.
+    """
+    deleted, _ = TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return deleted
 
 
-def login_is_throttled(*, username: str, client: str) -> bool:
-    """Too many recent failures for this username or from this client: refuse without asking."""
-    user_key, ip_key = _keys(username=username, client=client)
-    counts = cache.get_many([user_key, ip_key])
-    return (
-        counts.get(user_key, 0) >= settings.LOGIN_FAILURES_PER_USERNAME
-        or counts.get(ip_key, 0) >= settings.LOGIN_FAILURES_PER_IP
-    )
+def otp_device_enrolment(*, user: User) -> TOTPDevice:
+    """The device `user` is enrolling now: their unconfirmed one, or a new one."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return device
 
 
-def login_failure_record(*, username: str, client: str) -> None:
-    """Count one failure per username and per client, in Redis, for a fixed window."""
-    for key in _keys(username=username, client=client):
-        # add() only sets a missing key, so the window starts at the first failure.
-        cache.add(key, 0, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+def otp_device_confirm(*, device: TOTPDevice, token: str) -> bool:
+    """Confirm an enrolling device with the code its app shows; False if the code is wrong.
 
-
-def login_failures_clear(*, username: str, client: str) -> None:
-    """A good password clears the username's count (the client's stays: it may be guessing
-    several accounts)."""
-    cache.delete(_keys(username=username, client=client)[0])
-
-
-def user_requires_otp(*, user: User) -> bool:
-    """OTP_REQUIRED_FOR_ROLES lists office roles ("gro", "head") and/or "national"."""
-    roles = set(settings.OTP_REQUIRED_FOR_ROLES)
-    if user.is_national and "national" in roles:
-        return True
-    return OfficeMembership.objects.filter(user=user, role__in=roles).exists()
+    django-otp throttles wrong codes on the device itself (growing delays).
+    """
+    allowed, _details = device.verify_is_allowed()
+    if not (allowed and device.verify_token(token)):
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return True
 
 
 @transaction.atomic

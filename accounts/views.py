@@ -1,14 +1,16 @@
-"""Sign-in: password (throttled), then a TOTP code when the user has a device or must have one.
+"""Sign-in: password (throttled), then a TOTP code when the user must use one.
 
 Nothing is signed in until every required step has passed: after a good password a user who
-needs a code only has a short-lived "pending" mark in the session.
+needs a code only has a short-lived "pending" mark in the session (accounts/pending.py). A
+pending user who already has a confirmed device can only verify a code from it; a new device
+can be added only by a session that has verified one, or by an account that has none yet.
 """
 
-import time
+import math
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import login
+from django.contrib.auth import BACKEND_SESSION_KEY, login
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
@@ -22,20 +24,15 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.forms import OtpTokenForm
-from accounts.models import User
+from accounts.pending import pending_finish, pending_start, pending_user
+from accounts.selectors import user_confirmed_device, user_has_confirmed_device, user_must_use_otp
 from accounts.services import (
-    login_failure_record,
-    login_failures_clear,
-    login_is_throttled,
-    user_requires_otp,
+    otp_device_confirm,
+    otp_device_enrolment,
+    otp_devices_discard_unconfirmed,
 )
+from accounts.throttle import login_attempt_begin, login_attempt_failed, login_attempt_succeeded
 from core.client_ip import client_key
-
-PENDING_USER = "otp_pending_user_id"
-PENDING_BACKEND = "otp_pending_backend"
-PENDING_AT = "otp_pending_at"
-PENDING_NEXT = "otp_pending_next"
-PENDING_SECONDS = 5 * 60
 
 
 def _safe_next(request: HttpRequest, candidate: str) -> str:
@@ -55,28 +52,28 @@ def login_view(request: HttpRequest) -> HttpResponse:
     status, refusal = 200, ""
     if request.method == "POST":
         username = request.POST.get("username", "")
-        client = client_key(request)
-        if login_is_throttled(username=username, client=client):
+        attempt = login_attempt_begin(username=username, client=client_key(request))
+        if attempt.refused:
             form = AuthenticationForm(request, initial={"username": username})
             refusal = _("Too many failed sign-ins. Wait %(minutes)s minutes and try again.") % {
-                "minutes": settings.LOGIN_FAILURE_WINDOW_SECONDS // 60
+                "minutes": math.ceil(attempt.retry_after / 60)
             }
             status = 429
         elif form.is_valid():
-            user: User = form.get_user()
-            login_failures_clear(username=username, client=client)
-            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-            if device is None and not user_requires_otp(user=user):
+            user = form.get_user()
+            login_attempt_succeeded(attempt)
+            otp_devices_discard_unconfirmed(user=user)
+            if not user_must_use_otp(user=user):
                 login(request, user)
                 return redirect(_safe_next(request, next_url))
-            request.session.cycle_key()
-            request.session[PENDING_USER] = user.pk
-            request.session[PENDING_BACKEND] = user.backend  # type: ignore[attr-defined]
-            request.session[PENDING_AT] = time.time()
-            request.session[PENDING_NEXT] = _safe_next(request, next_url)
-            return redirect("accounts:otp-verify" if device else "accounts:otp-setup")
+            return pending_start(
+                request,
+                user=user,
+                backend=user.backend,  # type: ignore[attr-defined]
+                next_url=_safe_next(request, next_url),
+            )
         else:
-            login_failure_record(username=username, client=client)
+            login_attempt_failed(attempt)
     return render(
         request,
         "accounts/login.html",
@@ -85,31 +82,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _pending_user(request: HttpRequest) -> User | None:
-    user_id = request.session.get(PENDING_USER)
-    started = request.session.get(PENDING_AT, 0)
-    if user_id is None or time.time() - started > PENDING_SECONDS:
-        return None
-    return User.objects.filter(pk=user_id, is_active=True).first()
-
-
-def _finish_login(request: HttpRequest, user: User, device: TOTPDevice) -> HttpResponse:
-    next_url = request.session.get(PENDING_NEXT) or resolve_url(settings.LOGIN_REDIRECT_URL)
-    backend = request.session.get(PENDING_BACKEND)
-    for key in (PENDING_USER, PENDING_BACKEND, PENDING_AT, PENDING_NEXT):
-        request.session.pop(key, None)
-    login(request, user, backend=backend)
-    otp_login(request, device)
-    return redirect(next_url)
-
-
 @csrf_protect
 @never_cache
 def otp_verify(request: HttpRequest) -> HttpResponse:
-    user = _pending_user(request)
+    user = pending_user(request)
     if user is None:
         return redirect_to_login(resolve_url(settings.LOGIN_REDIRECT_URL))
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = user_confirmed_device(user=user)
     if device is None:
         return redirect("accounts:otp-setup")
     form = OtpTokenForm(request.POST or None)
@@ -117,7 +96,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         # django-otp throttles wrong codes on the device itself (growing delays).
         allowed, _details = device.verify_is_allowed()
         if allowed and device.verify_token(form.cleaned_data["token"]):
-            return _finish_login(request, user, device)
+            return pending_finish(request, user=user, device=device)
         form.add_error(
             "token", _("That code is not right, or it has expired. Try the current one.")
         )
@@ -127,23 +106,26 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 @csrf_protect
 @never_cache
 def otp_setup(request: HttpRequest) -> HttpResponse:
-    """Set up TOTP: required roles during sign-in, anyone else from their session."""
-    pending = _pending_user(request)
+    """Add a TOTP device: during sign-in for a user who must have one and has none yet, or from
+    a session that has already verified a code (or whose account has no device to verify)."""
+    pending = pending_user(request)
     user: Any = pending or (request.user if request.user.is_authenticated else None)
     if user is None:
         return redirect_to_login(request.get_full_path())
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    if user_has_confirmed_device(user=user) and not _session_verified(request):
+        if pending is not None:
+            return redirect("accounts:otp-verify")  # a password alone never adds a device
+        return pending_start(  # step up first, then come back here
+            request,
+            user=user,
+            backend=request.session.get(BACKEND_SESSION_KEY, ""),
+            next_url=request.get_full_path(),
+        )
+    device = otp_device_enrolment(user=user)
     form = OtpTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            if pending is not None:
-                return _finish_login(request, pending, device)
-            otp_login(request, device)
-            return redirect(resolve_url(settings.LOGIN_REDIRECT_URL))
+        if otp_device_confirm(device=device, token=form.cleaned_data["token"]):
+            return _enrolled(request, pending, device)
         form.add_error(
             "token", _("That code is not right, or it has expired. Try the current one.")
         )
@@ -157,6 +139,18 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             "required": pending is not None,
         },
     )
+
+
+def _session_verified(request: HttpRequest) -> bool:
+    is_verified = getattr(request.user, "is_verified", None)  # added by django-otp's middleware
+    return bool(request.user.is_authenticated and is_verified and is_verified())
+
+
+def _enrolled(request: HttpRequest, pending: Any, device: TOTPDevice) -> HttpResponse:
+    if pending is not None:
+        return pending_finish(request, user=pending, device=device)
+    otp_login(request, device)
+    return redirect(resolve_url(settings.LOGIN_REDIRECT_URL))
 
 
 def _base32(key: bytes) -> str:

@@ -1,20 +1,19 @@
-"""Logging filter that masks phone numbers, e-mail addresses and tokens (DESIGN.md §3.2)."""
+"""Logging filter that masks phone numbers, NID numbers, e-mail addresses and tokens.
+
+What counts as personal data is `core.pii`'s to say (DESIGN.md §3.2); secrets in URLs
+(`access_token=`, `key=`) are masked here.
+"""
 
 import logging
 import re
 
-_PATTERNS = [
-    # Bangladeshi mobile numbers in Latin or Bangla digits, with or without +88.
-    (re.compile(r"(?:\+?88)?0?1[3-9][0-9০-৯]{8}|(?:\+?৮৮)?০?১[৩-৯][০-৯]{8}"), "[phone]"),
-    (re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"), "[email]"),
-    (re.compile(r"(access_token|appsecret_proof|key)=[^&\s]+"), r"\1=[hidden]"),
-]
+from core import pii
+
+_SECRETS = re.compile(r"(access_token|appsecret_proof|key)=[^&\s]+")
 
 
 def mask_pii(text: str) -> str:
-    for pattern, replacement in _PATTERNS:
-        text = pattern.sub(replacement, text)
-    return text
+    return _SECRETS.sub(r"\1=[hidden]", pii.mask(text))
 
 
 class MaskPiiFilter(logging.Filter):

@@ -44,12 +44,16 @@ from grievances.models import (
     StaffNotification,
     StaffNotificationKind,
 )
+from grievances.workflow import citizen_time_to_answer_is_up
 from integrations.notifications.services import notification_queue
 from offices.models import Office, OfficeRole
 
 Kind = GrievanceEvent.Kind
 FACEBOOK_CHANNELS = (GrievanceChannel.FACEBOOK_COMMENT, GrievanceChannel.FACEBOOK_POST)
-MAX_LEVEL = 3
+# Level 3 goes beyond the office: to the appeal officer's office (the parent office's GRO or
+# head), who may then read, not change, the grievance (grievances.selectors).
+APPEAL_OFFICE_LEVEL = 3
+MAX_LEVEL = APPEAL_OFFICE_LEVEL
 
 
 def _overdue_since_cutoff(now: datetime, working_days: int) -> datetime:
@@ -361,9 +365,7 @@ def _auto_close(office_id: int, now: datetime) -> int:
             grievance = _locked(pk)
             if grievance is None or grievance.status != GrievanceStatus.RESOLVED:
                 continue
-            if grievance.resolved_at is None:
-                continue
-            if working_days_between(grievance.resolved_at, now) <= days:
+            if not citizen_time_to_answer_is_up(resolved_at=grievance.resolved_at, now=now):
                 continue
             with translation.override(grievance.language or settings.LANGUAGE_CODE):
                 note = _("Closed: the citizen did not answer within %(days)s working days.") % {

@@ -466,6 +466,9 @@ class Reply(TimeStampedModel):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     first_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Not before this time: Facebook throttled or blocked the page (or the app), or the last
+    # attempt asked for a wait. Null: as soon as possible. Waiting spends no attempt.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -7,6 +7,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from core.digits import to_latin_digits
+from grievances.forms import normalise_bd_mobile
 from grievances.inbox import DEFAULT_SORT, DEFAULT_TAB, TABS
 from grievances.models import (
     GrievanceChannel,
@@ -15,7 +16,7 @@ from grievances.models import (
     IntakeVia,
     NotGrievanceReason,
 )
-from grievances.privacy import privacy_findings
+from grievances.privacy import Finding, privacy_findings, privacy_message
 
 TAB_LABELS = {
     "new": _("New"),
@@ -110,6 +111,23 @@ class BulkActionForm(forms.Form):
 # --- one form per action on the grievance page -----------------------------------------------
 
 
+def _confirm_privacy_field() -> forms.BooleanField:
+    return forms.BooleanField(
+        label=_("I have checked: this personal information may be published"), required=False
+    )
+
+
+def _check_privacy(
+    form: forms.Form, data: dict[str, Any], field: str, message: Any
+) -> list[Finding]:
+    """Text for the public: personal data in it needs the officer's ticked confirmation."""
+    findings = privacy_findings(data.get(field, ""))
+    if findings and not data.get("confirm_privacy"):
+        error = message % {"found": privacy_message(findings)}
+        form.add_error(None, forms.ValidationError(error, code="privacy"))
+    return findings
+
+
 class NoteOnlyForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -120,6 +138,31 @@ class RequiredNoteForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class CloseForm(forms.Form):
+    """The office closes a resolved grievance (GRO or head, after the citizen's time)."""
+
+    note = forms.CharField(
+        label=_("Why the office is closing it (the citizen will see this)"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    confirm_privacy = _confirm_privacy_field()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # Shown on the public tracking page: the same check as a resolution note.
+        self.findings = _check_privacy(
+            self,
+            data,
+            "note",
+            _(
+                "The reason seems to contain personal information (%(found)s). Remove it, or "
+                "tick the box to confirm it may be published."
+            ),
+        )
+        return data
 
 
 class AssignForm(forms.Form):
@@ -180,6 +223,7 @@ class ResolveForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    confirm_privacy = _confirm_privacy_field()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -190,6 +234,16 @@ class ResolveForm(forms.Form):
             self.add_error(
                 "referred_to", _("Name the office or body the grievance was referred to.")
             )
+        # Published on the public tracking page: the same check as a public reply.
+        self.findings = _check_privacy(
+            self,
+            data,
+            "note",
+            _(
+                "The answer seems to contain personal information (%(found)s). Remove it, or "
+                "tick the box to confirm it may be published."
+            ),
+        )
         return data
 
 
@@ -200,22 +254,19 @@ class ReplyForm(forms.Form):
     to_facebook = forms.BooleanField(
         label=_("Also post under the citizen's Facebook comment"), required=False
     )
-    confirm_privacy = forms.BooleanField(
-        label=_("I have checked: this personal information may be published"), required=False
-    )
+    confirm_privacy = _confirm_privacy_field()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        self.findings = privacy_findings(data.get("body", ""))
-        if self.findings and not data.get("confirm_privacy"):
-            raise forms.ValidationError(
-                _(
-                    "The reply seems to contain personal information (%(found)s). Remove it, or "
-                    "tick the box to confirm it may be published."
-                )
-                % {"found": ", ".join(str(f.label) + ": " + f.text for f in self.findings)},
-                code="privacy",
-            )
+        self.findings = _check_privacy(
+            self,
+            data,
+            "body",
+            _(
+                "The reply seems to contain personal information (%(found)s). Remove it, or "
+                "tick the box to confirm it may be published."
+            ),
+        )
         return data
 
 
@@ -249,4 +300,14 @@ class OfficerEntryForm(forms.Form):
         _set_choices(self, "upazila", [("", "—"), *upazilas])
 
     def clean_citizen_phone(self) -> str:
-        return to_latin_digits(self.cleaned_data["citizen_phone"]).strip()
+        """As on the citizen's form: the code and private link go to this number by SMS."""
+        raw = self.cleaned_data["citizen_phone"].strip()
+        if not raw:
+            return ""
+        phone = normalise_bd_mobile(raw)
+        if phone is None:
+            raise forms.ValidationError(
+                _("That is not a Bangladeshi mobile number. Write it like 01712345678."),
+                code="bad_phone",
+            )
+        return phone

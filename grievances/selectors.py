@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from grievances.escalation import APPEAL_OFFICE_LEVEL
 from grievances.inbox import (
     TABS,
     InboxFilters,
@@ -30,6 +31,7 @@ from grievances.models import (
     StaffNotification,
 )
 from grievances.tracking import access_key_matches, normalise_tracking_code
+from offices.models import OfficeMembership, OfficeRole
 from offices.selectors import office_ids_for_user
 
 
@@ -42,17 +44,46 @@ def grievance_list_for_user(*, user: User | AnonymousUser) -> GrievanceQuerySet:
     return grievances.for_offices(office_ids)
 
 
+def grievance_list_escalated_to_user(*, user: User | AnonymousUser) -> GrievanceQuerySet:
+    """Other offices' grievances escalated to the appeal officer's office where `user` is GRO
+    or head (DESIGN.md §5.4, level 3): they are told, so they may read them, never change them.
+    Not in the inbox: the escalation notification links to each one."""
+    if not user.is_authenticated:
+        return Grievance.objects.none()
+    appeal_offices = OfficeMembership.objects.filter(
+        user=user, role__in=(OfficeRole.GRO, OfficeRole.HEAD)
+    ).values("office_id")
+    return Grievance.objects.select_related("office", "district", "category", "assigned_to").filter(
+        office__parent_id__in=appeal_offices, escalation_level__gte=APPEAL_OFFICE_LEVEL
+    )
+
+
+def _grievance_readable(*, user: User | AnonymousUser, pk: int) -> Grievance | None:
+    return (
+        grievance_list_for_user(user=user).filter(pk=pk).first()
+        or grievance_list_escalated_to_user(user=user).filter(pk=pk).first()
+    )
+
+
 def grievance_get_for_user(*, user: User | AnonymousUser, pk: int) -> Grievance:
-    """404, not 403, for other offices' grievances: don't reveal that they exist."""
-    grievance = grievance_list_for_user(user=user).filter(pk=pk).first()
+    """404, not 403, for other offices' grievances: don't reveal that they exist.
+
+    The appeal officer's office also reads its districts' grievances escalated to it.
+    """
+    grievance = _grievance_readable(user=user, pk=pk)
     if grievance is None:
         raise Http404
     return grievance
 
 
 def grievance_get_for_user_to_change(*, user: User | AnonymousUser, pk: int) -> Grievance:
-    """As `grievance_get_for_user`, and national viewers are refused: they never write."""
-    grievance = grievance_get_for_user(user=user, pk=pk)
+    """Only the owner office's staff change a grievance: national viewers and the appeal
+    officer reading an escalation are refused (403: they may see it); anyone else gets 404."""
+    grievance = grievance_list_for_user(user=user).filter(pk=pk).first()
+    if grievance is None:
+        if grievance_list_escalated_to_user(user=user).filter(pk=pk).exists():
+            raise PermissionDenied(_("This grievance belongs to another office: you can read it."))
+        raise Http404
     if isinstance(user, User) and user.is_national and not user.is_superuser:
         raise PermissionDenied(_("National viewers can read but not change grievances."))
     return grievance
@@ -168,10 +199,7 @@ def attachment_get_for_download(
         citizen_grievance = grievance_get_for_citizen(code=code, key=key)
         if citizen_grievance is not None and citizen_grievance.pk == grievance.pk:
             return attachment
-    if (
-        user.is_authenticated
-        and grievance_list_for_user(user=user).filter(pk=grievance.pk).exists()
-    ):
+    if user.is_authenticated and _grievance_readable(user=user, pk=grievance.pk) is not None:
         return attachment
     raise Http404
 

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from core.calendar import DHAKA, add_working_days, working_days_between
+from core.calendar import DHAKA, add_working_days
 from core.digits import to_bangla_digits
 from core.exceptions import ApplicationError
 from core.tasks import enqueue_after_commit
@@ -42,7 +42,7 @@ from grievances.tracking import (
     new_access_key,
     tracking_link,
 )
-from grievances.workflow import can_transition
+from grievances.workflow import can_transition, citizen_time_to_answer_is_up, office_may_close
 from integrations.notifications.models import (
     SECRET_PLACEHOLDER,
     Notification,
@@ -229,6 +229,7 @@ def grievance_create(
 @transaction.atomic
 def grievance_accept(*, grievance: Grievance, actor: User | None, note: str = "") -> Grievance:
     """It is a grievance: the tier's working-day clock starts now."""
+    grievance = _lock(grievance)  # first the lock, then the check: a transfer may have won
     _ensure_may_act(actor, grievance.office)
     now = timezone.now()
     return grievance_change_status(
@@ -244,6 +245,7 @@ def grievance_accept(*, grievance: Grievance, actor: User | None, note: str = ""
 def grievance_mark_not_grievance(
     *, grievance: Grievance, actor: User | None, reason: str, note: str = ""
 ) -> Grievance:
+    grievance = _lock(grievance)
     _ensure_may_act(actor, grievance.office)
     if reason not in NotGrievanceReason.values:
         raise ApplicationError(_("Choose why this is not a grievance."))
@@ -263,6 +265,7 @@ def grievance_mark_not_grievance(
 def grievance_mark_duplicate(
     *, grievance: Grievance, original: Grievance, actor: User | None, note: str = ""
 ) -> Grievance:
+    grievance = _lock(grievance)
     _ensure_may_act(actor, grievance.office)
     while original.duplicate_of_id is not None:  # always link to the first one
         original = original.duplicate_of  # type: ignore[assignment]
@@ -407,6 +410,7 @@ def grievance_resolve(
     referred_to: str = "",
 ) -> Grievance:
     """Publish the office's answer. An outcome is required; a referral names where it went."""
+    grievance = _lock(grievance)
     _ensure_may_act(actor, grievance.office)
     if outcome not in GrievanceOutcome.values:
         raise ApplicationError(_("Choose the outcome."))
@@ -435,22 +439,40 @@ def grievance_resolve(
 
 @transaction.atomic
 def grievance_close(*, grievance: Grievance, actor: User | None, note: str = "") -> Grievance:
-    """Final. Called when the citizen confirms the fix, or when their time to answer is up."""
-    _ensure_may_act(actor, grievance.office)
+    """Final. The citizen confirmed the fix or the auto-close step found their time up (actor
+    None); or the office's GRO or head closes it after the citizen's time, saying why."""
+    grievance = _lock(grievance)
+    if actor is not None:
+        _ensure_may_manage(actor, grievance.office)
+        if grievance.status == S.RESOLVED and not office_may_close(
+            status=grievance.status,
+            resolved_at=grievance.resolved_at,
+            may_manage=True,
+            now=timezone.now(),
+        ):
+            raise ApplicationError(
+                _(
+                    "The citizen has %(days)s working days to confirm, reopen or appeal. "
+                    "Until then only the citizen's answer can close this grievance."
+                )
+                % {"days": _active_digits(settings.GRIEVANCE_CITIZEN_RESPONSE_DAYS)}
+            )
+        if not note.strip():
+            raise ApplicationError(_("Say why the office is closing the grievance."))
     return grievance_change_status(
         grievance=grievance,
         to=S.CLOSED,
         actor=actor,
-        note=note,
+        note=note.strip(),
         updates={"closed_at": timezone.now()},
+        event_data={"closed_by": "office"} if actor is not None else None,
     )
 
 
 def _ensure_citizen_may_still_answer(grievance: Grievance) -> None:
     if grievance.status != S.RESOLVED or grievance.resolved_at is None:
         raise ApplicationError(_("Only a resolved grievance can be reopened or appealed."))
-    days = working_days_between(grievance.resolved_at, timezone.now())
-    if days > settings.GRIEVANCE_CITIZEN_RESPONSE_DAYS:
+    if citizen_time_to_answer_is_up(resolved_at=grievance.resolved_at, now=timezone.now()):
         raise ApplicationError(
             _("The time to reopen or appeal this grievance (%(days)s working days) has passed.")
             % {"days": settings.GRIEVANCE_CITIZEN_RESPONSE_DAYS}
@@ -696,8 +718,13 @@ def grievance_record_officer_entry(
     citizen_email: str = "",
     is_anonymous: bool = False,
     received_at: datetime | None = None,
-) -> tuple[Grievance, str]:
-    """A complaint an officer types in for a citizen: channel `officer_entry`, and how it came."""
+) -> Grievance:
+    """A complaint an officer types in for a citizen: channel `officer_entry`, and how it came.
+
+    The citizen gets the tracking code and private link by SMS and/or e-mail, as a web filing
+    does, so they can follow it, add information and appeal. The access key is not returned:
+    the officer never holds the citizen's key.
+    """
     if intake_via not in IntakeVia.values:
         raise ApplicationError(_("Say how the complaint reached the office."))
     grievance, access_key = grievance_create(
@@ -716,7 +743,8 @@ def grievance_record_officer_entry(
     )
     grievance.intake_via = intake_via
     grievance.save(update_fields=["intake_via", "updated_at"])
-    return grievance, access_key
+    _citizen_send_filed(grievance=grievance, access_key=access_key)
+    return grievance
 
 
 # --- public replies: an outbox row first, delivered by a task ---------------------------------
@@ -767,6 +795,9 @@ def reply_retry(*, reply: Reply, actor: User) -> Reply:
     _ensure_may_act(actor, reply.grievance.office)
     if reply.state != ReplyState.FAILED:
         raise ApplicationError(_("Only a reply that failed can be sent again."))
+    # A fresh start: the attempts that ran out do not count against the new try.
+    reply.attempts, reply.next_attempt_at = 0, None
+    reply.save(update_fields=["attempts", "next_attempt_at"])
     reply.state = ReplyState.QUEUED
     reply.save(update_fields=["state", "updated_at"])
     enqueue_after_commit(reply_deliver_task, reply_id=reply.pk)
@@ -895,6 +926,32 @@ def _citizen_filed_texts(*, grievance: Grievance, link: str) -> tuple[str, str, 
     return sms, subject, email
 
 
+def _citizen_send_filed(*, grievance: Grievance, access_key: str) -> None:
+    """The tracking code and private link, by SMS and/or e-mail to what the citizen gave.
+
+    The link carries the key: it is stored apart from the text and added only when sending
+    (SECRET_PLACEHOLDER). It is built from SITE_URL, never from the request's Host."""
+    link = tracking_link(code=grievance.tracking_code, key=access_key)
+    sms, subject, email = _citizen_filed_texts(grievance=grievance, link=SECRET_PLACEHOLDER)
+    if grievance.citizen_phone:
+        notification_queue(
+            channel=NotificationChannel.SMS,
+            recipient=grievance.citizen_phone,
+            body=sms,
+            secret=link,
+            capped=True,
+        )
+    if grievance.citizen_email:
+        notification_queue(
+            channel=NotificationChannel.EMAIL,
+            recipient=grievance.citizen_email,
+            subject=subject,
+            body=email,
+            secret=link,
+            capped=True,
+        )
+
+
 @transaction.atomic
 def grievance_file_by_citizen(
     *,
@@ -928,26 +985,7 @@ def grievance_file_by_citizen(
         show_name_publicly=show_name_publicly,
         language=language,
     )
-    # The private link carries the key: stored apart from the text, added only when sending.
-    link = tracking_link(code=grievance.tracking_code, key=access_key)
-    sms, subject, email = _citizen_filed_texts(grievance=grievance, link=SECRET_PLACEHOLDER)
-    if grievance.citizen_phone:
-        notification_queue(
-            channel=NotificationChannel.SMS,
-            recipient=grievance.citizen_phone,
-            body=sms,
-            secret=link,
-            capped=True,
-        )
-    if grievance.citizen_email:
-        notification_queue(
-            channel=NotificationChannel.EMAIL,
-            recipient=grievance.citizen_email,
-            subject=subject,
-            body=email,
-            secret=link,
-            capped=True,
-        )
+    _citizen_send_filed(grievance=grievance, access_key=access_key)
     # Last, so nothing after it can fail and leave files on disk for a rolled-back grievance.
     _attachments_store(grievance=grievance, files=files)
     return grievance, access_key

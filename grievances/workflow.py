@@ -5,8 +5,12 @@ decide which actions to offer. Transfers, assignments and appeals are not status
 services that may also change the status through this table.
 """
 
+from datetime import datetime
 from typing import Final
 
+from django.conf import settings
+
+from core.calendar import working_days_between
 from grievances.models import GrievanceStatus as S
 
 ALLOWED_TRANSITIONS: Final[dict[S, frozenset[S]]] = {
@@ -16,6 +20,8 @@ ALLOWED_TRANSITIONS: Final[dict[S, frozenset[S]]] = {
     S.ACCEPTED: frozenset({S.IN_PROGRESS, S.RESOLVED, S.NOT_GRIEVANCE, S.DUPLICATE}),
     S.IN_PROGRESS: frozenset({S.RESOLVED, S.DUPLICATE}),
     # IN_PROGRESS again: the citizen said "not fixed" (reopen) or appealed to the next tier.
+    # CLOSED: the citizen confirmed the fix, or their time to answer is up (see
+    # `office_may_close`: no officer takes that time away from them).
     S.RESOLVED: frozenset({S.CLOSED, S.IN_PROGRESS}),
     S.CLOSED: frozenset(),
     # A grievance set aside by mistake can be taken back: nothing a citizen sent is lost.
@@ -32,3 +38,26 @@ def next_statuses(current: str) -> list[S]:
     """For templates and APIs: which status changes to offer, in life-cycle order."""
     order = list(S)
     return sorted(ALLOWED_TRANSITIONS[S(current)], key=order.index)
+
+
+def citizen_time_to_answer_is_up(*, resolved_at: datetime | None, now: datetime) -> bool:
+    """After the office's answer, the citizen has GRIEVANCE_CITIZEN_RESPONSE_DAYS working days
+    to confirm, reopen or appeal (DESIGN.md §3.2). True once those days have all passed."""
+    if resolved_at is None:
+        return False
+    return working_days_between(resolved_at, now) > settings.GRIEVANCE_CITIZEN_RESPONSE_DAYS
+
+
+def office_may_close(
+    *, status: str, resolved_at: datetime | None, may_manage: bool, now: datetime
+) -> bool:
+    """Whether someone in the office may close a grievance by hand (with a reason).
+
+    Only the citizen's answer or the auto-close step closes a resolved grievance in the
+    citizen's time; after it, the office's GRO or head may close it (e.g. before the sweep).
+    """
+    return (
+        may_manage
+        and can_transition(status, S.CLOSED)
+        and citizen_time_to_answer_is_up(resolved_at=resolved_at, now=now)
+    )

@@ -55,6 +55,31 @@ def _reference_data_after_flush(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _force_login_includes_two_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`client.force_login(user)` means "signed in, every step passed": for a user who must use
+    two-factor that includes a verified device, as the sign-in pages would leave it. Tests of
+    the steps themselves pass `otp_verified=False` or sign in through the pages."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.selectors import user_must_use_otp
+
+    force_login = Client.force_login
+
+    def force_login_verified(self, user, backend=None, *, otp_verified=True):  # type: ignore[no-untyped-def]
+        force_login(self, user, backend)
+        if otp_verified and user_must_use_otp(user=user):
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            device = device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login_verified)
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache() -> None:
     """Rate-limit counters live in the real Redis: start every test from zero."""
     cache.clear()

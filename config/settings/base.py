@@ -101,12 +101,22 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/officer/"
 LOGOUT_REDIRECT_URL = "/"
-# Failed sign-ins per username and per client address before a pause (Redis counters).
-LOGIN_FAILURES_PER_USERNAME = env.int("LOGIN_FAILURES_PER_USERNAME", default=5)
+# Failed sign-ins (Redis counters, accounts/throttle.py): tries per username from one client
+# before a pause of LOGIN_LOCK_SECONDS, doubled after each further burst up to the max; a
+# ceiling per username from anywhere per LOGIN_USERNAME_WINDOW_SECONDS; and per client address
+# across usernames per LOGIN_FAILURE_WINDOW_SECONDS.
+LOGIN_FAILURES_PER_USERNAME_AND_CLIENT = env.int(
+    "LOGIN_FAILURES_PER_USERNAME_AND_CLIENT", default=5
+)
+LOGIN_LOCK_SECONDS = env.int("LOGIN_LOCK_SECONDS", default=60)
+LOGIN_LOCK_MAX_SECONDS = env.int("LOGIN_LOCK_MAX_SECONDS", default=60 * 60)
+LOGIN_FAILURES_PER_USERNAME = env.int("LOGIN_FAILURES_PER_USERNAME", default=50)
+LOGIN_USERNAME_WINDOW_SECONDS = env.int("LOGIN_USERNAME_WINDOW_SECONDS", default=60 * 60)
 LOGIN_FAILURES_PER_IP = env.int("LOGIN_FAILURES_PER_IP", default=20)
 LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=15 * 60)
 # Two-factor (TOTP, django-otp): optional for officers, required for these roles
-# ("gro" and "head" of any office, "national" viewers).
+# ("gro" and "head" of any office, "national" viewers) and, whenever this list is not empty,
+# for staff and superusers too (accounts/selectors.py). Empty only on developers' machines.
 OTP_REQUIRED_FOR_ROLES = env.list("OTP_REQUIRED_FOR_ROLES", default=["gro", "head", "national"])
 OTP_TOTP_ISSUER = "Shunani"
 # Signed-in staff: out after this long idle, and after this long whatever they do.

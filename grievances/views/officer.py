@@ -10,6 +10,7 @@ from datetime import datetime, time
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -52,7 +54,7 @@ from grievances.selectors import (
     reply_list_for_grievance,
     staff_notification_list_for_user,
 )
-from grievances.workflow import next_statuses
+from grievances.workflow import next_statuses, office_may_close
 from offices.models import Office, OfficeRole, Upazila
 from offices.selectors import (
     office_ids_for_user,
@@ -268,6 +270,7 @@ def _render_detail(
     *,
     reply_form: f.ReplyForm | None = None,
     preview: str = "",
+    action_forms: dict[str, forms.Form] | None = None,
 ) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     role = office_role_for_user(user=user, office=grievance.office)
@@ -316,12 +319,23 @@ def _render_detail(
         "not_grievance_form": f.NotGrievanceForm(),
         "duplicate_form": f.DuplicateForm(),
         "resolve_form": f.ResolveForm(),
+        "close_form": f.CloseForm(),
+        "may_close": may_write
+        and office_may_close(
+            status=grievance.status,
+            resolved_at=grievance.resolved_at,
+            may_manage=may_manage,
+            now=timezone.now(),
+        ),
+        "citizen_response_days": settings.GRIEVANCE_CITIZEN_RESPONSE_DAYS,
         "note_form": f.RequiredNoteForm(),
         "note_form_optional": f.NoteOnlyForm(),
         "reply_form": reply_form,
         "reply_templates": REPLY_TEMPLATES,
         "preview": preview,
         "kind": GrievanceEvent.Kind,
+        # A form sent back with its errors (and what was typed) replaces the empty one.
+        **(action_forms or {}),
     }
     return render(request, "officer/grievance_detail.html", context)
 
@@ -427,8 +441,11 @@ ACTIONS: dict[str, tuple[Callable[..., forms.Form], Handler, Promise]] = {
     "duplicate": (f.DuplicateForm, _do_duplicate, gettext_lazy("Merged as a duplicate.")),
     "resolve": (f.ResolveForm, _do_resolve, gettext_lazy("Resolved.")),
     "reopen": (f.RequiredNoteForm, _do_reopen, gettext_lazy("Reopened.")),
-    "close": (f.NoteOnlyForm, _do_close, gettext_lazy("Closed.")),
+    "close": (f.CloseForm, _do_close, gettext_lazy("Closed.")),
 }
+# Actions whose form comes back on the page with its errors, keeping the text typed: the
+# answer a citizen will see may need the personal-data confirmation.
+REDISPLAYED_ON_ERROR = {"resolve": "resolve_form", "close": "close_form"}
 
 
 @login_required
@@ -444,6 +461,10 @@ def grievance_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
     else:
         form = make_form(request.POST, grievance)
     if not form.is_valid():
+        if action in REDISPLAYED_ON_ERROR:
+            return _render_detail(
+                request, grievance, action_forms={REDISPLAYED_ON_ERROR[action]: form}
+            )
         messages.error(request, _form_errors(form))
         return redirect(_detail_url(grievance))
     try:
@@ -502,6 +523,24 @@ def reply_retry(request: HttpRequest, pk: int, reply_id: int) -> HttpResponse:
 # --- complaints received by phone, on paper, at 333 or a hearing ------------------------------------
 
 
+def _entry_recorded_message(grievance: Grievance) -> str:
+    """Tell the officer where the citizen's code and private link went (masked), if anywhere."""
+    sent_to = []
+    if grievance.citizen_phone:
+        sent_to.append(_("SMS to %(to)s") % {"to": mask_phone(grievance.citizen_phone)})
+    if grievance.citizen_email:
+        sent_to.append(_("e-mail to %(to)s") % {"to": mask_email(grievance.citizen_email)})
+    if sent_to:
+        return _(
+            "Recorded as %(code)s. The tracking code and the citizen's private link were sent "
+            "by %(sent_to)s."
+        ) % {"code": grievance.tracking_code, "sent_to": ", ".join(sent_to)}
+    return _(
+        "Recorded as %(code)s. No mobile number or e-mail was given: give the citizen this "
+        "tracking code."
+    ) % {"code": grievance.tracking_code}
+
+
 @login_required
 def grievance_new(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
@@ -523,7 +562,7 @@ def grievance_new(request: HttpRequest) -> HttpResponse:
         if data["received_on"]:
             received_at = datetime.combine(data["received_on"], time(12), tzinfo=DHAKA)
         try:
-            grievance, _key = services.grievance_record_officer_entry(
+            grievance = services.grievance_record_officer_entry(
                 office=office,
                 actor=user,
                 intake_via=data["intake_via"],
@@ -544,11 +583,7 @@ def grievance_new(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(
-                request,
-                _("Recorded as %(code)s. Give the citizen this tracking code.")
-                % {"code": grievance.tracking_code},
-            )
+            messages.success(request, _entry_recorded_message(grievance))
             return redirect(_detail_url(grievance))
     return render(request, "officer/grievance_new.html", {"form": form})
 

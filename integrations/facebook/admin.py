@@ -264,8 +264,11 @@ class FacebookCommentAdmin(admin.ModelAdmin):
 
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(admin.ModelAdmin):
-    list_display = ["pk", "received_at", "processed_at", "attempts", "error"]
-    list_filter = [("processed_at", admin.EmptyFieldListFilter)]
+    list_display = ["pk", "received_at", "processed_at", "parked_at", "attempts", "error"]
+    list_filter = [
+        ("processed_at", admin.EmptyFieldListFilter),
+        ("parked_at", admin.EmptyFieldListFilter),
+    ]
     exclude = ["body"]
     show_full_result_count = False
 

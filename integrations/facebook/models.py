@@ -27,6 +27,13 @@ class FacebookPageQuerySet(models.QuerySet["FacebookPage"]):
             | Q(state=FacebookPageState.PAUSED, paused_until__lte=now)
         )
 
+    def writes_paused(self, now: datetime | None = None) -> Self:
+        """Pages that may not post now (see `FacebookPage.writes_resume_at`)."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(writes_paused_until__gt=now) | Q(state=FacebookPageState.PAUSED, paused_until__gt=now)
+        )
+
 
 class FacebookPage(TimeStampedModel):
     """One DC office's Facebook page. The page access token is stored encrypted only."""
@@ -89,6 +96,16 @@ class FacebookPage(TimeStampedModel):
     def set_access_token(self, token: str) -> None:
         """Encrypt `token` into the row (the caller saves)."""
         self.token_ciphertext = crypto.encrypt(token) if token else ""
+
+    def writes_resume_at(self, now: datetime | None = None) -> datetime | None:
+        """When the page may post again: after its code-368 block and its throttling pause.
+        None when it may post now. (The app-wide pause is not a page's: see services.)"""
+        now = now or timezone.now()
+        ends = [self.writes_paused_until]
+        if self.state == FacebookPageState.PAUSED:
+            ends.append(self.paused_until)
+        latest = max((end for end in ends if end is not None), default=None)
+        return latest if latest is not None and latest > now else None
 
     @property
     def needs_attention(self) -> bool:
@@ -171,9 +188,15 @@ class WebhookDelivery(models.Model):
     """One verified webhook body, stored before it is acknowledged and processed by a task."""
 
     body = models.BinaryField()  # the exact bytes Meta signed
+    # sha256 of `body`: Meta re-sends a body it thinks we missed; it is stored once.
+    # Null (not ""): rows older than the column may share a body, and NULLs never collide.
+    body_sha256 = models.CharField(max_length=64, unique=True, null=True, editable=False)  # noqa: DJ001
     signature = models.CharField(max_length=100)
     received_at = models.DateTimeField(default=timezone.now, db_index=True)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # Signed by Meta but unusable (not JSON, not the documented shape, or it kept failing):
+    # kept for a person to look at, never retried. `error` says why.
+    parked_at = models.DateTimeField(_("parked at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)

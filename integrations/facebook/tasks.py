@@ -1,11 +1,26 @@
 """Celery entry points: ids in, re-read, one service, errors classified (STYLE.md §8)."""
 
-from celery import shared_task
+from celery import current_app, shared_task
 from django.conf import settings
 from django.db import OperationalError
 
 from integrations.facebook.graph import GraphTransientError
 from integrations.facebook.models import FacebookPage, WebhookDelivery
+
+REDIS_DEFAULT_VISIBILITY_TIMEOUT = 60 * 60  # kombu's, when the setting does not say
+
+
+def countdown_cap() -> int:
+    """The longest countdown (seconds) a Facebook task may be queued with.
+
+    Redis hands a task with a countdown to a worker at once and delivers it again if it is not
+    acknowledged within the broker's visibility timeout, so a longer countdown turns into
+    duplicate tasks. Half the timeout leaves room for the run itself. Longer waits live on the
+    row (`Reply.next_attempt_at`) and the beat sweeper picks the row up once it is due.
+    """
+    options = current_app.conf.broker_transport_options or {}
+    visibility = int(options.get("visibility_timeout", REDIS_DEFAULT_VISIBILITY_TIMEOUT))
+    return max(60, visibility // 2)
 
 
 @shared_task
@@ -55,7 +70,9 @@ def facebook_page_sync_task(*, page_id: int) -> None:
 def facebook_webhook_process_task(*, delivery_id: int) -> None:
     from integrations.facebook.services import webhook_delivery_process
 
-    delivery = WebhookDelivery.objects.filter(pk=delivery_id, processed_at__isnull=True).first()
+    delivery = WebhookDelivery.objects.filter(
+        pk=delivery_id, processed_at__isnull=True, parked_at__isnull=True
+    ).first()
     if delivery is None:
         return
     try:

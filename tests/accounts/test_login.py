@@ -187,12 +187,12 @@ def test_admin_password_sign_in_is_closed_to_users_who_need_two_factor(client, g
 def test_admin_refuses_a_session_that_skipped_two_factor(client, gro):
     gro.is_staff = True
     gro.save()
-    client.force_login(gro)
+    client.force_login(gro, otp_verified=False)
 
     response = client.get("/admin/")
 
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("accounts:login"))
+    assert response["Location"] == reverse("accounts:otp-setup")
     assert "_auth_user_id" not in client.session
 
 

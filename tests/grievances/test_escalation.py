@@ -11,6 +11,7 @@ from unittest import mock
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.urls import reverse
 
 from core.calendar import DHAKA
 from core.models import Holiday
@@ -228,3 +229,69 @@ def test_sql_cutoff_agrees_with_the_working_day_count(days, today):
     for due_day in range(1, today):
         due_at = dhaka(due_day, 23)
         assert (due_at < cutoff) is (working_days_between(due_at, now) >= days), due_day
+
+
+# --- level 3: the appeal officer's office is told, so it may read (not change) the grievance ---
+
+
+def _escalated_to_the_appeal_office(office, officer):
+    with frozen(dhaka(1)):
+        grievance = GrievanceFactory(office=office)
+        grievance_accept(grievance=grievance, actor=officer)
+    Grievance.objects.filter(pk=grievance.pk).update(due_at=dhaka(1, 23))
+    run(office, 28)
+    grievance.refresh_from_db()
+    assert grievance.escalation_level == 3
+    return grievance
+
+
+def test_the_appeal_officer_told_of_an_escalation_can_open_it(client, office, officer, appeal_gro):
+    grievance = _escalated_to_the_appeal_office(office, officer)
+    client.force_login(appeal_gro)
+
+    notifications = client.get(reverse("grievances:officer-notifications"))
+    page = client.get(reverse("grievances:officer-grievance", args=[grievance.pk]))
+
+    assert reverse("grievances:officer-grievance", args=[grievance.pk]) in (
+        notifications.content.decode()
+    )
+    assert page.status_code == 200
+    assert page.context["may_write"] is False
+
+
+def test_the_appeal_officer_cannot_act_on_an_escalated_grievance(
+    client, office, officer, appeal_gro
+):
+    grievance = _escalated_to_the_appeal_office(office, officer)
+    client.force_login(appeal_gro)
+
+    response = client.post(
+        reverse("grievances:officer-action", args=[grievance.pk, "note"]), {"note": "দেখছি"}
+    )
+
+    assert response.status_code == 403
+    assert not grievance.events.filter(kind="note").exists()
+
+
+def test_before_level_three_the_appeal_office_does_not_see_it(client, office, officer, appeal_gro):
+    grievance = GrievanceFactory(office=office)
+    client.force_login(appeal_gro)
+
+    response = client.get(reverse("grievances:officer-grievance", args=[grievance.pk]))
+
+    assert response.status_code == 404
+
+
+def test_other_divisions_and_plain_officers_of_the_appeal_office_do_not_see_it(
+    client, office, other_office, officer
+):
+    grievance = _escalated_to_the_appeal_office(office, officer)
+    outsiders = [
+        OfficeMembershipFactory(office=other_office.parent, role=OfficeRole.GRO).user,
+        OfficeMembershipFactory(office=office.parent, role=OfficeRole.OFFICER).user,
+    ]
+
+    for user in outsiders:
+        client.force_login(user)
+        response = client.get(reverse("grievances:officer-grievance", args=[grievance.pk]))
+        assert response.status_code == 404

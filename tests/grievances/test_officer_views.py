@@ -150,10 +150,10 @@ def test_categorise_priority_and_not_a_grievance(client, officer, grievance):
     )
 
 
-def test_an_action_the_workflow_forbids_shows_the_services_message(client, officer, grievance):
-    client.force_login(officer)
+def test_an_action_the_workflow_forbids_shows_the_services_message(client, gro, grievance):
+    client.force_login(gro)
 
-    response = _action(client, grievance, "close")
+    response = _action(client, grievance, "close", {"note": "বন্ধ"})
 
     grievance.refresh_from_db()
     assert grievance.status == GrievanceStatus.NEW
@@ -214,7 +214,7 @@ def test_officer_records_a_phone_complaint(client, officer, office):
     assert (grievance.channel, grievance.intake_via, grievance.citizen_phone) == (
         GrievanceChannel.OFFICER_ENTRY,
         "phone",
-        "01712345678",
+        "+8801712345678",
     )
     assert grievance.events.get().actor == officer
 
@@ -318,3 +318,188 @@ def test_every_label_on_the_grievance_page_names_one_field_of_its_own(client, gr
     assert targets
     assert len(ids) == len(set(ids)), "an id is used twice"
     assert set(targets) <= set(ids), "a label points at nothing"
+
+
+# --- the resolution note is published: the same personal-data check as a reply ------------------
+
+
+RESOLUTION_WITH_A_NUMBER = "ইউএনও অফিসে 01711-234567 নম্বরে যোগাযোগ করে সমাধান হয়েছে"
+
+
+def test_a_resolution_note_with_a_phone_number_needs_confirmation(client, officer, grievance):
+    client.force_login(officer)
+    grievance_accept(grievance=grievance, actor=officer)
+    data = {"outcome": "action_taken", "note": RESOLUTION_WITH_A_NUMBER}
+
+    response = _action(client, grievance, "resolve", data)
+
+    grievance.refresh_from_db()
+    assert grievance.status == GrievanceStatus.ACCEPTED
+    body = response.content.decode()
+    assert "01711-234567" in body  # the finding is named, and the typed answer is kept
+    assert 'name="confirm_privacy"' in body
+
+    _action(client, grievance, "resolve", {**data, "confirm_privacy": "on"})
+
+    grievance.refresh_from_db()
+    assert (grievance.status, grievance.outcome_note) == ("resolved", RESOLUTION_WITH_A_NUMBER)
+
+
+def test_a_resolution_note_without_personal_data_needs_no_confirmation(client, officer, grievance):
+    client.force_login(officer)
+    grievance_accept(grievance=grievance, actor=officer)
+
+    _action(
+        client,
+        grievance,
+        "resolve",
+        {"outcome": "action_taken", "note": "২০২৬-১১-২৬ তারিখে রাস্তা মেরামত হয়েছে, খরচ ৳ ৫,০০০"},
+    )
+
+    grievance.refresh_from_db()
+    assert grievance.status == GrievanceStatus.RESOLVED
+
+
+# --- closing: the citizen's time to answer is not the office's to take ---------------------------
+
+
+def _resolved(grievance, officer, days_ago=0):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    grievance_accept(grievance=grievance, actor=officer)
+    grievance_resolve(grievance=grievance, actor=officer, outcome="action_taken", note="করা হয়েছে")
+    Grievance.objects.filter(pk=grievance.pk).update(
+        resolved_at=timezone.now() - timedelta(days=days_ago)
+    )
+    grievance.refresh_from_db()
+    return grievance
+
+
+def _page(client, grievance):
+    return client.get(reverse("grievances:officer-grievance", args=[grievance.pk]))
+
+
+@pytest.mark.parametrize("who", ["officer", "gro"])
+def test_no_close_button_while_the_citizen_may_answer(client, request, officer, grievance, who):
+    _resolved(grievance, officer)
+    client.force_login(request.getfixturevalue(who))
+
+    response = _page(client, grievance)
+
+    assert response.context["may_close"] is False
+    assert "/close/" not in response.content.decode()
+    assert "নাগরিকের উত্তরের অপেক্ষা" in response.content.decode()  # "Waiting for the citizen"
+
+
+def test_an_officer_posting_close_anyway_is_refused(client, officer, grievance):
+    _resolved(grievance, officer, days_ago=30)
+    client.force_login(officer)
+
+    response = client.post(
+        reverse("grievances:officer-action", args=[grievance.pk, "close"]), {"note": "বন্ধ"}
+    )
+
+    grievance.refresh_from_db()
+    assert response.status_code == 403
+    assert grievance.status == GrievanceStatus.RESOLVED
+
+
+def test_the_gro_may_close_after_the_citizens_time_saying_why(client, officer, gro, grievance):
+    _resolved(grievance, officer, days_ago=30)
+    client.force_login(gro)
+
+    assert _page(client, grievance).context["may_close"] is True
+    response = _action(client, grievance, "close", {"note": ""})
+    grievance.refresh_from_db()
+    assert grievance.status == GrievanceStatus.RESOLVED  # no reason, no close
+    assert response.context["close_form"].errors
+
+    _action(client, grievance, "close", {"note": "নাগরিক সাড়া দেননি"})
+    grievance.refresh_from_db()
+    assert grievance.status == GrievanceStatus.CLOSED
+    assert grievance.events.get(to_status="closed").note == "নাগরিক সাড়া দেননি"
+
+
+def test_the_offices_closing_reason_with_a_phone_number_needs_confirmation(
+    client, officer, gro, grievance
+):
+    _resolved(grievance, officer, days_ago=30)
+    client.force_login(gro)
+    reason = "নাগরিককে 01711 234 567 নম্বরে পাওয়া যায়নি"
+
+    response = _action(client, grievance, "close", {"note": reason})
+
+    grievance.refresh_from_db()
+    assert grievance.status == GrievanceStatus.RESOLVED
+    assert 'name="confirm_privacy"' in response.content.decode()
+
+    _action(client, grievance, "close", {"note": reason, "confirm_privacy": "on"})
+
+    grievance.refresh_from_db()
+    assert grievance.status == GrievanceStatus.CLOSED
+
+
+# --- a complaint typed in by an officer: the citizen gets their code and private link -----------
+
+
+def _record(client, office, **citizen):
+    return client.post(
+        reverse("grievances:officer-grievance-new"),
+        {
+            "office": office.pk,
+            "intake_via": "paper",
+            "description": "লিখিত অভিযোগ: বয়স্ক ভাতা পাচ্ছেন না",
+            **citizen,
+        },
+        follow=True,
+    )
+
+
+def test_an_officer_entry_sends_the_citizen_the_code_and_private_link(
+    client, officer, office, django_capture_on_commit_callbacks
+):
+    from grievances.selectors import grievance_get_for_citizen
+    from integrations.notifications.models import Notification
+
+    client.force_login(officer)
+
+    with django_capture_on_commit_callbacks(execute=False):  # still queued: the link is kept
+        response = _record(
+            client, office, citizen_phone="01712345678", citizen_email="rahim@example.com"
+        )
+
+    grievance = Grievance.objects.get()
+    sms = Notification.objects.get(channel="sms")
+    email = Notification.objects.get(channel="email")
+    assert (sms.recipient, email.recipient) == ("+8801712345678", "rahim@example.com")
+    assert "key=" not in sms.body + email.body  # apart from the text until it is sent
+    key = re.search(r"\?key=(\S+)", email.secret).group(1)
+    assert grievance_get_for_citizen(code=grievance.tracking_code, key=key) == grievance
+    message = str(next(iter(response.context["messages"])))
+    assert "••••••••678" in message
+    assert "r•••@example.com" in message
+    assert "01712345678" not in message
+    assert key not in response.content.decode()  # the officer never holds the citizen's key
+
+
+def test_an_officer_entry_without_contact_says_nothing_was_sent(client, officer, office):
+    from integrations.notifications.models import Notification
+
+    client.force_login(officer)
+
+    response = _record(client, office)
+
+    assert not Notification.objects.exists()
+    message = str(next(iter(response.context["messages"])))
+    assert Grievance.objects.get().tracking_code in message
+
+
+def test_an_officer_entry_with_a_number_that_is_not_a_mobile_is_refused(client, officer, office):
+    client.force_login(officer)
+
+    response = _record(client, office, citizen_phone="12345")
+
+    assert response.status_code == 200
+    assert not Grievance.objects.exists()

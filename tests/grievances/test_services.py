@@ -363,3 +363,158 @@ def test_internal_notes_do_not_reach_the_citizen(
         grievance_add_note(grievance=grievance, actor=officer, note="ভূমি অফিসে ফোন করা হয়েছে")
 
     assert not Notification.objects.exists()
+
+
+# --- closing a resolved grievance: the citizen's time is theirs --------------------------------
+
+
+def _resolved_days_ago(grievance, officer, days):
+    grievance = resolved(grievance, officer)
+    Grievance.objects.filter(pk=grievance.pk).update(
+        resolved_at=timezone.now() - timedelta(days=days)
+    )
+    grievance.refresh_from_db()
+    return grievance
+
+
+def test_an_officer_cannot_close_a_resolved_grievance(office, officer):
+    grievance = resolved(GrievanceFactory(office=office), officer)
+
+    with pytest.raises(PermissionDenied):
+        grievance_close(grievance=grievance, actor=officer, note="done")
+
+    grievance.refresh_from_db()
+    assert grievance.status == S.RESOLVED
+
+
+def test_the_gro_cannot_close_while_the_citizen_may_still_answer(office, officer, gro):
+    grievance = resolved(GrievanceFactory(office=office), officer)
+
+    with pytest.raises(ApplicationError):
+        grievance_close(grievance=grievance, actor=gro, note="নাগরিক সন্তুষ্ট")
+
+    grievance.refresh_from_db()
+    assert grievance.status == S.RESOLVED
+
+
+def test_the_gro_closes_after_the_citizens_time_with_a_recorded_reason(office, officer, gro):
+    grievance = _resolved_days_ago(GrievanceFactory(office=office), officer, days=30)
+
+    grievance = grievance_close(grievance=grievance, actor=gro, note="  নাগরিক সাড়া দেননি  ")
+
+    assert grievance.status == S.CLOSED
+    event = grievance.events.filter(kind=Kind.STATUS_CHANGED, to_status=S.CLOSED).get()
+    assert (event.actor, event.note, event.data) == (gro, "নাগরিক সাড়া দেননি", {"closed_by": "office"})
+
+
+def test_the_gro_must_say_why_the_office_closes_it(office, officer, gro):
+    grievance = _resolved_days_ago(GrievanceFactory(office=office), officer, days=30)
+
+    with pytest.raises(ApplicationError):
+        grievance_close(grievance=grievance, actor=gro, note="  ")
+
+    grievance.refresh_from_db()
+    assert grievance.status == S.RESOLVED
+
+
+def test_the_citizens_answer_still_closes_at_once(office, officer):
+    grievance = resolved(GrievanceFactory(office=office), officer)
+
+    grievance = grievance_close(grievance=grievance, actor=None, note="ঠিক হয়েছে")
+
+    assert grievance.status == S.CLOSED
+
+
+# --- the row lock comes before the permission check -------------------------------------------
+
+
+def _wait_for_a_lock_wait(timeout=10.0):
+    """Until another connection is blocked on a row lock (seen from this test's connection)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                return True
+        time.sleep(0.02)
+    return False
+
+
+def _while_a_transfer_holds_the_lock(grievance, gro, other_office, action):
+    """Run `action` in a second thread while a transfer sits uncommitted on the row; commit
+    the transfer once the action waits on the lock. Returns what the action raised, if any."""
+    from django.db import transaction
+
+    transferred, release = threading.Event(), threading.Event()
+    errors: list[Exception] = []
+
+    def transfer():
+        try:
+            with transaction.atomic():
+                grievance_transfer(
+                    grievance=grievance, to_office=other_office, actor=gro, reason="ভুল জেলা"
+                )
+                transferred.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    def act():
+        try:
+            transferred.wait(10)
+            action()
+        except Exception as exc:  # asserted on by the caller
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=transfer), threading.Thread(target=act)]
+    for thread in threads:
+        thread.start()
+    assert transferred.wait(10)
+    waited = _wait_for_a_lock_wait()
+    release.set()
+    for thread in threads:
+        thread.join(20)
+    assert waited, "the action never waited on the transfer's row lock"
+    return errors
+
+
+STALE_ACTIONS = {
+    "accept": lambda g, actor: grievance_accept(grievance=g, actor=actor),
+    "not_grievance": lambda g, actor: grievance_mark_not_grievance(
+        grievance=g, actor=actor, reason="spam"
+    ),
+    "duplicate": lambda g, actor: grievance_mark_duplicate(
+        grievance=g, original=GrievanceFactory(office=g.office), actor=actor
+    ),
+    "resolve": lambda g, actor: grievance_resolve(
+        grievance=g, actor=actor, outcome=GrievanceOutcome.ACTION_TAKEN, note="করা হয়েছে"
+    ),
+}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("name", sorted(STALE_ACTIONS))
+def test_a_transfer_that_commits_first_wins_over_an_action_waiting_on_the_lock(
+    office, other_office, officer, gro, name
+):
+    grievance = GrievanceFactory(office=office)
+    if name == "resolve":
+        grievance = accepted(grievance, officer)
+    status_before = grievance.status
+    stale = Grievance.objects.get(pk=grievance.pk)  # what the officer's page had loaded
+
+    errors = _while_a_transfer_holds_the_lock(
+        grievance, gro, other_office, lambda: STALE_ACTIONS[name](stale, officer)
+    )
+
+    assert len(errors) == 1
+    assert isinstance(errors[0], PermissionDenied)
+    grievance.refresh_from_db()
+    assert (grievance.office_id, grievance.status) == (other_office.pk, status_before)

@@ -1,12 +1,33 @@
-from django.core.management.base import BaseCommand
+from argparse import ArgumentParser
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from demo.services import demo_seed
+
+ALLOW_FLAG = "--allow-without-debug"
 
 
 class Command(BaseCommand):
     help = "Create the demo logins and data (safe to run again). Prints the logins."
 
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            ALLOW_FLAG,
+            action="store_true",
+            help=(
+                "Run although DEBUG is off: only for a throw-away demo on production settings "
+                "(docker compose --profile demo). It creates an administrator whose password "
+                "is printed and public."
+            ),
+        )
+
     def handle(self, *args: object, **options: object) -> None:
+        if not (settings.DEBUG or options["allow_without_debug"]):
+            raise CommandError(
+                "Refusing to create the demo logins (admin / shunani-demo) with DEBUG off: these "
+                f"look like production settings. For a throw-away demo pass {ALLOW_FLAG}."
+            )
         logins = demo_seed()
         self.stdout.write(f"Demo logins (password for all: {logins[0].password}):")
         for login in logins:

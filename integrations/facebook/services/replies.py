@@ -5,19 +5,26 @@ a crash, a timeout or a lost response leaves a trace: the next attempt first loo
 page's own reply with the same text under that comment (graph-api.md §10.3) and only re-sends
 when it is not there. Retries are queued here (the outbox row is the truth; a beat sweeper
 re-queues replies stuck in `queued`/`sending`), so callers just call `reply_deliver` once.
+
+Throttling (graph-api.md §6.3) is waited out, never spent: a rate limit pauses the page (or
+the app, for code 4), a code-368 block stops the page's writes, and the reply keeps its
+attempts and waits on `Reply.next_attempt_at`. A countdown never exceeds `countdown_cap()`
+(the broker would deliver it twice); a longer wait is left to the sweeper, which picks only
+replies that are due and not on a paused page.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import pii
 from core.tasks import enqueue_after_commit
 from grievances.models import Reply, ReplyState
 from integrations.facebook.graph import (
@@ -34,23 +41,61 @@ from integrations.facebook.services.pages import (
     describe_graph_error,
     graph_api_for,
     page_mark_needs_reauth,
+    page_pause,
 )
-from integrations.facebook.tasks import facebook_reply_deliver_task
+from integrations.facebook.services.sync import app_pause, app_paused_until
+from integrations.facebook.tasks import countdown_cap, facebook_reply_deliver_task
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+# A queued task may start a moment before its countdown ends (two machines' clocks).
+DUE_TOLERANCE = timedelta(seconds=5)
 # How long one attempt may hold `sending` before another may assume it died: longer than a
 # POST can take (FACEBOOK_GRAPH_TIMEOUT), shorter than the first retry.
 SENDING_LEASE = timedelta(seconds=45)
 CLOCK_SKEW = timedelta(minutes=2)  # Facebook's clock vs ours, for "created after the attempt"
 
-_PHONE = re.compile(r"(?:\+?88)?0?1[3-9]\d{8}|(?:\+?৮৮)?০?১[৩-৯][০-৯]{8}")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
-
 
 def _retry_later(reply: Reply, seconds: int) -> None:
     enqueue_after_commit(facebook_reply_deliver_task, countdown=seconds, reply_id=reply.pk)
+
+
+def _wait_until(reply: Reply, when: datetime) -> None:
+    """Come back to `reply` at `when`. The caller holds the row lock.
+
+    The time is kept on the row (not in `updated_at`: for `sending` that is when the POST
+    began). A task is queued only when its countdown fits under the cap; a longer wait is
+    the sweeper's, so one reply never has a pile of countdown tasks.
+    """
+    reply.next_attempt_at = when
+    reply.save(update_fields=["next_attempt_at"])
+    seconds = max(1, round((when - timezone.now()).total_seconds()))  # early by < 1 s: fine
+    if seconds <= countdown_cap():
+        _retry_later(reply, seconds)
+
+
+def _writes_resume_at(page: FacebookPage, now: datetime) -> datetime | None:
+    """When the page may post again (its own pauses and the app's); None: now."""
+    ends = [page.writes_resume_at(now), app_paused_until()]
+    latest = max((end for end in ends if end is not None), default=None)
+    return latest if latest is not None and latest > now else None
+
+
+def _pause_for(page: FacebookPage, exc: GraphRateLimitError | GraphPolicyBlockError) -> datetime:
+    """Record Facebook's refusal where every reply and sync of the page sees it; returns when
+    the page may post again. graph-api.md §6.3: 368 stops the page's writes; a page or token
+    limit stops every call with its token; code 4 stops the whole app."""
+    now = timezone.now()
+    until = now + timedelta(seconds=exc.retry_after)
+    if isinstance(exc, GraphPolicyBlockError):
+        FacebookPage.objects.filter(pk=page.pk).update(writes_paused_until=until)
+        return until
+    if exc.scope == "app":
+        app_pause(exc.retry_after)
+        return until
+    paused = page_pause(page=page, seconds=exc.retry_after, reason=describe_graph_error(exc))
+    return max(until, paused.writes_resume_at(now) or until)
 
 
 def _backoff(attempts: int) -> int:
@@ -71,7 +116,7 @@ def _contains_contact_details(reply: Reply) -> bool:
     body = reply.body
     grievance = reply.grievance
     own = [v for v in (grievance.citizen_phone, grievance.citizen_email) if v]
-    return bool(_PHONE.search(body) or _EMAIL.search(body) or any(v in body for v in own))
+    return pii.contains(body, kinds=(pii.PHONE, pii.EMAIL)) or any(v in body for v in own)
 
 
 def _source_comment(reply: Reply) -> FacebookComment | None:
@@ -105,10 +150,13 @@ def reply_deliver(*, reply: Reply, graph: GraphApi | None = None) -> None:
             _finish(locked, state=ReplyState.SENT, external_id=found)
             return
         waited = timezone.now() - previous_attempt_at
-        if waited < timedelta(seconds=settings.FACEBOOK_REPLY_CHECK_DELAY_SECONDS):
+        delay = timedelta(seconds=settings.FACEBOOK_REPLY_CHECK_DELAY_SECONDS)
+        if waited < delay:
             # F39: a reply can take a while to show up; look again before sending again.
             with transaction.atomic():
-                _retry_later(reply, settings.FACEBOOK_REPLY_CHECK_DELAY_SECONDS)
+                locked = Reply.objects.select_for_update().get(pk=reply.pk)
+                # Not inside this check's own lease, or the next run would find it "running".
+                _wait_until(locked, timezone.now() + max(delay, SENDING_LEASE))
             return
 
     try:
@@ -128,9 +176,10 @@ def _begin(reply: Reply) -> tuple[Reply, FacebookComment, bool, datetime] | None
     if reply.state in (ReplyState.SENT, ReplyState.FAILED) or not reply.to_facebook:
         return None
     now = timezone.now()
+    if reply.next_attempt_at is not None and reply.next_attempt_at > now + DUE_TOLERANCE:
+        return None  # not due yet: its own task or the sweeper comes back then
     if reply.state == ReplyState.SENDING and now - reply.updated_at < SENDING_LEASE:
-        _retry_later(reply, int(SENDING_LEASE.total_seconds()))  # another attempt is running
-        return None
+        return None  # another attempt is running; if it died, the sweeper picks the reply up
     if _contains_contact_details(reply):
         _finish(
             reply,
@@ -155,9 +204,9 @@ def _begin(reply: Reply) -> tuple[Reply, FacebookComment, bool, datetime] | None
     if source.page.state == FacebookPageState.NEEDS_REAUTH:
         _finish(reply, state=ReplyState.FAILED, error=_reauth_text())
         return None
-    blocked_until = source.page.writes_paused_until
-    if blocked_until is not None and blocked_until > now:
-        _retry_later(reply, int((blocked_until - now).total_seconds()) + 1)
+    resume_at = _writes_resume_at(source.page, now)
+    if resume_at is not None:  # throttled or blocked: wait, without spending an attempt
+        _wait_until(reply, resume_at)
         return None
     if reply.attempts >= MAX_ATTEMPTS:
         _finish(
@@ -171,7 +220,10 @@ def _begin(reply: Reply) -> tuple[Reply, FacebookComment, bool, datetime] | None
     reply.state = ReplyState.SENDING
     reply.attempts += 1
     reply.first_attempt_at = reply.first_attempt_at or now
-    reply.save(update_fields=["state", "attempts", "first_attempt_at", "updated_at"])
+    reply.next_attempt_at = None
+    reply.save(
+        update_fields=["state", "attempts", "first_attempt_at", "next_attempt_at", "updated_at"]
+    )
     return reply, source, ambiguous, previous_attempt_at
 
 
@@ -206,15 +258,13 @@ def _after_failure(
         reply = Reply.objects.select_for_update().get(pk=reply.pk)
         if reply.state != ReplyState.SENDING:
             return
-        if isinstance(exc, GraphPolicyBlockError):
-            FacebookPage.objects.filter(pk=page.pk).update(
-                writes_paused_until=timezone.now() + timedelta(seconds=exc.retry_after)
-            )
-        if checking and isinstance(exc, GraphTransientError | GraphPolicyBlockError):
+        if isinstance(exc, GraphRateLimitError | GraphPolicyBlockError):
+            _wait_out_throttling(reply, page, exc, checking=checking)
+            return
+        if checking and isinstance(exc, GraphTransientError):
             reply.last_error = describe_graph_error(exc)
             reply.save(update_fields=["last_error"])  # keep updated_at: when the POST began
-            retry_after = getattr(exc, "retry_after", 0) or _backoff(reply.attempts)
-            _retry_later(reply, retry_after)
+            _wait_until(reply, timezone.now() + timedelta(seconds=_backoff(reply.attempts)))
             return
         if isinstance(exc, GraphNotFoundError):
             _finish(reply, state=ReplyState.FAILED, error=_removed_text())
@@ -228,13 +278,6 @@ def _after_failure(
                 lambda: page_mark_needs_reauth(page=page, reason=describe_graph_error(exc))
             )
             return
-        if isinstance(exc, GraphRateLimitError | GraphPolicyBlockError):
-            # Refused before anything was posted: not ambiguous.
-            reply.state = ReplyState.QUEUED
-            reply.last_error = describe_graph_error(exc)
-            reply.save(update_fields=["state", "last_error", "updated_at"])
-            _retry_later(reply, exc.retry_after)
-            return
         if isinstance(exc, GraphTransientError):
             # Timeout, reset, 5xx: it may have been posted. Stay `sending`; the next attempt
             # looks for it before posting again.
@@ -242,22 +285,53 @@ def _after_failure(
                 "Facebook did not answer clearly; the reply will be checked and retried."
             )
             reply.save(update_fields=["last_error"])  # keep updated_at: when the attempt began
-            _retry_later(reply, _backoff(reply.attempts))
+            _wait_until(reply, timezone.now() + timedelta(seconds=_backoff(reply.attempts)))
             return
         # Graph refused the request itself (or, after a lost response, the duplicate check
         # failed for good): retrying cannot help and posting blind could post twice.
         _finish(reply, state=ReplyState.FAILED, error=describe_graph_error(exc))
 
 
+def _wait_out_throttling(
+    reply: Reply,
+    page: FacebookPage,
+    exc: GraphRateLimitError | GraphPolicyBlockError,
+    *,
+    checking: bool,
+) -> None:
+    """Facebook refused the call (throttled or blocked) before doing anything: pause the page
+    or the app, give the attempt back, and wait until the pause ends."""
+    resume_at = _pause_for(page, exc)
+    reply.attempts = max(reply.attempts - 1, 0)
+    reply.last_error = describe_graph_error(exc)
+    if checking:  # the lost POST may be on Facebook: stay `sending`, keep when it began
+        reply.save(update_fields=["attempts", "last_error"])
+    else:
+        reply.state = ReplyState.QUEUED
+        reply.save(update_fields=["state", "attempts", "last_error", "updated_at"])
+    _wait_until(reply, resume_at)
+
+
 def replies_requeue() -> int:
-    """Queue again Facebook replies stuck in `queued` or `sending` (lost tasks, Redis restarts)."""
-    cutoff = timezone.now() - SENDING_LEASE * 2
+    """Queue again Facebook replies that are due and have no task: lost tasks, Redis restarts,
+    and waits longer than a countdown may be. Replies on a page that may not post now wait,
+    and all of them while the app is paused.
+
+    A reply with a `next_attempt_at` is due a lease after it (its own countdown task runs
+    first); one without, a lease after its last change.
+    """
+    if app_paused_until() is not None:
+        return 0
+    now = timezone.now()
+    cutoff = now - SENDING_LEASE * 2
     stuck = list(
         Reply.objects.filter(
+            Q(next_attempt_at__isnull=True, updated_at__lt=cutoff) | Q(next_attempt_at__lt=cutoff),
             to_facebook=True,
             state__in=[ReplyState.QUEUED, ReplyState.SENDING],
-            updated_at__lt=cutoff,
-        ).values_list("pk", flat=True)[:1000]
+        )
+        .exclude(grievance__facebook_items__page__in=FacebookPage.objects.writes_paused(now))
+        .values_list("pk", flat=True)[:1000]
     )
     for reply_id in stuck:
         facebook_reply_deliver_task.delay(reply_id=reply_id)

@@ -60,7 +60,8 @@ def app_paused_until() -> datetime | None:
     return value if isinstance(value, datetime) and value > timezone.now() else None
 
 
-def _pause_app(seconds: int) -> None:
+def app_pause(seconds: int) -> None:
+    """Code 4: stop every call of the app for `seconds` (every page, reads and replies)."""
     cache.set(APP_PAUSE_KEY, timezone.now() + timedelta(seconds=seconds), timeout=seconds)
 
 
@@ -88,7 +89,7 @@ def page_sync(*, page: FacebookPage, graph: GraphApi | None = None) -> SyncResul
     except GraphRateLimitError as exc:
         reason = describe_graph_error(exc)
         if exc.scope == "app":
-            _pause_app(exc.retry_after)
+            app_pause(exc.retry_after)
         page_pause(page=page, seconds=exc.retry_after, reason=reason)
         result.error = reason
         return result

@@ -1,14 +1,23 @@
-"""Webhook deliveries: stored before they are acknowledged, processed by a task, swept if lost."""
+"""Webhook deliveries: stored before they are acknowledged, processed by a task, swept if lost.
+
+Meta re-sends a body it thinks we missed (graph-api.md §4.3): a body is stored once, keyed by
+its sha256. A body that is not the documented shape is parked with the reason: kept for a
+person to look at, never retried. So is one that kept failing.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from integrations.facebook.models import FacebookPage, WebhookDelivery
@@ -22,18 +31,103 @@ from integrations.facebook.tasks import facebook_webhook_process_task
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
+# Column sizes of FacebookComment: longer ids are not Meta's and would fail every retry.
+_ID_FIELDS = {"comment_id": 100, "post_id": 100, "parent_id": 100}
+_AUTHOR_ID_LENGTH = 64
 
 
 @transaction.atomic
-def webhook_delivery_store(*, body: bytes, signature: str) -> WebhookDelivery:
-    """Keep a verified body, then queue its processing once the row is committed."""
-    delivery = WebhookDelivery.objects.create(body=body, signature=signature[:100])
+def webhook_delivery_store(*, body: bytes, signature: str) -> WebhookDelivery | None:
+    """Keep a verified body, then queue its processing once the row is committed.
+
+    None when the same body is already stored: it is acknowledged and not processed again.
+    """
+    delivery = _delivery_insert_once(body=body, signature=signature[:100])
+    if delivery is None:
+        logger.info("facebook webhook: a body already stored was delivered again")
+        return None
     # robust: with the broker down the body is still kept and answered 200; the sweeper
     # queues unprocessed deliveries again.
     transaction.on_commit(
         lambda: facebook_webhook_process_task.delay(delivery_id=delivery.pk), robust=True
     )
     return delivery
+
+
+def _delivery_insert_once(*, body: bytes, signature: str) -> WebhookDelivery | None:
+    """INSERT … ON CONFLICT DO NOTHING on the body's sha256: two copies arriving at once
+    cannot both be stored (a look-then-insert could). None when the body is already there."""
+    digest = hashlib.sha256(body).hexdigest()
+    received_at = timezone.now()
+    table = connection.ops.quote_name(WebhookDelivery._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (body, body_sha256, signature, received_at, attempts, error) "  # noqa: S608 -- the table name is ours
+            "VALUES (%s, %s, %s, %s, 0, '') ON CONFLICT (body_sha256) DO NOTHING RETURNING id",
+            [body, digest, signature, received_at],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return WebhookDelivery(
+        pk=row[0], body=body, body_sha256=digest, signature=signature, received_at=received_at
+    )
+
+
+def webhook_payload_problem(payload: Any) -> str:
+    """Why a parsed webhook body is not the shape ingestion reads (graph-api.md §4.4–§4.5),
+    or "" when it is. Unknown objects, items, verbs and extra keys are fine: they are skipped.
+    The reason is for the admin, in English, and never quotes the body."""
+    bodies = payload if isinstance(payload, list) else [payload]  # the docs wrap it in a list
+    for body in bodies:
+        if not isinstance(body, Mapping):
+            return "The body is not a JSON object."
+        entries = body.get("entry")
+        if not isinstance(entries, list):
+            return '"entry" is missing or not a list.'
+        for entry in entries:
+            problem = _entry_problem(entry)
+            if problem:
+                return problem
+    return ""
+
+
+def _entry_problem(entry: Any) -> str:
+    if not isinstance(entry, Mapping):
+        return 'An "entry" item is not an object.'
+    if not _is_id(entry.get("id"), 64):
+        return 'An entry has no page "id".'
+    changes = entry.get("changes", [])
+    if not isinstance(changes, list):
+        return '"changes" is not a list.'
+    for change in changes:
+        if not isinstance(change, Mapping):
+            return 'A "changes" item is not an object.'
+        value = change.get("value", {})
+        if not isinstance(value, Mapping):
+            return 'A change\'s "value" is not an object.'
+        for key, length in _ID_FIELDS.items():
+            if key in value and value[key] is not None and not _is_id(value[key], length):
+                return f'A change\'s "{key}" is not an id.'
+        author = value.get("from")
+        if author is not None and not isinstance(author, Mapping):
+            return 'A change\'s "from" is not an object.'
+        if author and author.get("id") and not _is_id(author["id"], _AUTHOR_ID_LENGTH):
+            return 'A change\'s "from.id" is not an id.'
+    return ""
+
+
+def _is_id(value: Any, length: int) -> bool:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return False
+    return 0 < len(str(value)) <= length
+
+
+def _park(delivery: WebhookDelivery, reason: str) -> None:
+    delivery.parked_at = timezone.now()
+    delivery.error = reason
+    delivery.save(update_fields=["parked_at", "error"])
+    logger.warning("facebook webhook delivery %s parked: %s", delivery.pk, reason)
 
 
 def webhook_delivery_process(*, delivery: WebhookDelivery) -> IngestResult:
@@ -44,10 +138,10 @@ def webhook_delivery_process(*, delivery: WebhookDelivery) -> IngestResult:
     with transaction.atomic():
         locked = (
             WebhookDelivery.objects.select_for_update(skip_locked=True)
-            .filter(pk=delivery.pk, processed_at__isnull=True)
+            .filter(pk=delivery.pk, processed_at__isnull=True, parked_at__isnull=True)
             .first()
         )
-        if locked is None:  # done already, or another worker has it right now
+        if locked is None:  # done already, parked, or another worker has it right now
             return IngestResult()
         delivery = locked
         result = IngestResult()
@@ -55,34 +149,47 @@ def webhook_delivery_process(*, delivery: WebhookDelivery) -> IngestResult:
             payload = json.loads(bytes(delivery.body))
         except (ValueError, UnicodeError):
             # Signed by Meta but not JSON: nothing to ingest; keep it visible in the admin.
-            delivery.error = "The body is not JSON."
-            payload = None
-        if payload is not None:
-            by_page = observations_from_webhook(payload, received_at=delivery.received_at)
-            pages = FacebookPage.objects.select_related("office").in_bulk(
-                list(by_page), field_name="page_id"
-            )
-            for page_id, observations in by_page.items():
-                page = pages.get(page_id)
-                if page is None:
-                    logger.warning("webhook for a page that is not connected: %s", page_id)
-                    continue
-                result += comments_ingest(page=page, observations=observations)
-            FacebookPage.objects.filter(page_id__in=list(pages)).update(
-                last_webhook_at=delivery.received_at
-            )
+            _park(delivery, "The body is not JSON.")
+            return result
+        problem = webhook_payload_problem(payload)
+        if problem:
+            _park(delivery, problem)
+            return result
+        by_page = observations_from_webhook(payload, received_at=delivery.received_at)
+        pages = FacebookPage.objects.select_related("office").in_bulk(
+            list(by_page), field_name="page_id"
+        )
+        for page_id, observations in by_page.items():
+            page = pages.get(page_id)
+            if page is None:
+                logger.warning("webhook for a page that is not connected: %s", page_id)
+                continue
+            result += comments_ingest(page=page, observations=observations)
+        FacebookPage.objects.filter(page_id__in=list(pages)).update(
+            last_webhook_at=delivery.received_at
+        )
         delivery.processed_at = timezone.now()
-        delivery.save(update_fields=["processed_at", "error"])
+        delivery.save(update_fields=["processed_at"])
     return result
 
 
 def webhook_deliveries_requeue() -> int:
-    """Queue again every delivery left unprocessed too long (a lost task, a Redis restart)."""
+    """Queue again every delivery left unprocessed too long (a lost task, a Redis restart).
+
+    One that failed MAX_ATTEMPTS times is parked with its last error instead: kept, visible
+    in the admin, never retried again.
+    """
+    waiting = WebhookDelivery.objects.filter(processed_at__isnull=True, parked_at__isnull=True)
+    gave_up = waiting.filter(attempts__gte=MAX_ATTEMPTS).update(
+        parked_at=timezone.now(),
+        error=Concat(Value(f"Gave up after {MAX_ATTEMPTS} attempts. Last error: "), F("error")),
+    )
+    if gave_up:
+        logger.error("parked %d webhook deliveries that kept failing", gave_up)
     cutoff = timezone.now() - timedelta(seconds=settings.FACEBOOK_WEBHOOK_RETRY_SECONDS)
     stuck = list(
-        WebhookDelivery.objects.filter(processed_at__isnull=True, received_at__lt=cutoff)
+        waiting.filter(received_at__lt=cutoff, attempts__lt=MAX_ATTEMPTS)
         .exclude(last_attempt_at__gte=cutoff)
-        .filter(attempts__lt=MAX_ATTEMPTS)
         .values_list("pk", flat=True)[:1000]
     )
     for delivery_id in stuck:

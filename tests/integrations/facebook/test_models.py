@@ -3,6 +3,7 @@ import hashlib
 import hmac
 import json
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -87,10 +88,13 @@ def test_a_grievance_knows_its_facebook_source_and_thread(page):
 
 
 def _signed_request(payload: dict, secret: str = "test-app-secret") -> str:  # noqa: S107
+    """Signed like Meta; issued now unless `payload` says otherwise."""
+
     def b64(data: bytes) -> str:
         return base64.urlsafe_b64encode(data).decode().rstrip("=")
 
-    body = b64(json.dumps({"algorithm": "HMAC-SHA256", **payload}).encode())
+    issued_at = int(timezone.now().timestamp())
+    body = b64(json.dumps({"algorithm": "HMAC-SHA256", "issued_at": issued_at, **payload}).encode())
     signature = hmac.new(secret.encode(), body.encode(), hashlib.sha256).digest()
     return f"{b64(signature)}.{body}"
 
@@ -125,6 +129,58 @@ def test_a_forged_data_deletion_request_changes_nothing(client, page):
 
     assert response.status_code == 400
     assert FacebookComment.objects.get().author_id == CITIZEN[0]
+
+
+@pytest.mark.parametrize(
+    "issued_at",
+    [
+        lambda now: int((now - timedelta(days=1, minutes=1)).timestamp()),  # a replay
+        lambda now: int((now + timedelta(hours=1)).timestamp()),  # from the future
+        lambda now: None,  # not said
+        lambda now: str(int(now.timestamp())),  # not a number
+    ],
+    ids=["older-than-a-day", "an-hour-ahead", "missing", "a-string"],
+)
+def test_a_signed_data_deletion_request_not_issued_recently_changes_nothing(
+    client, page, issued_at
+):
+    body = webhook_body(comment_value(1))
+    comments_ingest(page=page, observations=observations_from_webhook(body)[PAGE_ID])
+
+    response = client.post(
+        "/integrations/facebook/data-deletion/",
+        {
+            "signed_request": _signed_request(
+                {"user_id": CITIZEN[0], "issued_at": issued_at(timezone.now())}
+            )
+        },
+    )
+
+    assert response.status_code == 400
+    assert FacebookComment.objects.get().author_id == CITIZEN[0]
+
+
+def test_a_data_deletion_request_issued_a_moment_ahead_of_our_clock_is_accepted(client, page):
+    ahead = int((timezone.now() + timedelta(minutes=2)).timestamp())
+
+    response = client.post(
+        "/integrations/facebook/data-deletion/",
+        {"signed_request": _signed_request({"user_id": CITIZEN[0], "issued_at": ahead})},
+    )
+
+    assert response.status_code == 200
+
+
+def test_the_data_deletion_signature_is_compared_in_constant_time(client, page):
+    signed = _signed_request({"user_id": CITIZEN[0]}, secret="not-ours")
+
+    with mock.patch(
+        "integrations.facebook.graph_http.hmac.compare_digest", wraps=hmac.compare_digest
+    ) as compare:
+        response = client.post("/integrations/facebook/data-deletion/", {"signed_request": signed})
+
+    assert response.status_code == 400
+    compare.assert_called_once()
 
 
 @pytest.mark.parametrize(

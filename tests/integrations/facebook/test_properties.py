@@ -16,6 +16,7 @@ from grievances.models import Grievance, GrievanceEvent
 from integrations.facebook.graph_fake import FakeGraphApi
 from integrations.facebook.models import FacebookComment
 from integrations.facebook.services import comments_ingest, observations_from_webhook, page_sync
+from integrations.facebook.services.webhooks import webhook_payload_problem
 from tests.integrations.facebook.conftest import T0
 from tests.integrations.facebook.factories import FacebookPageFactory
 
@@ -185,3 +186,44 @@ def test_polling_alone_and_webhooks_alone_make_the_same_grievances(page, steps):
     assert {r[0] for r in poll_rows} - {r[0] for r in webhook_rows} == {
         fake.state.posts.popitem()[0]
     }
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "entry",
+                    "id",
+                    "time",
+                    "changes",
+                    "value",
+                    "field",
+                    "item",
+                    "verb",
+                    "comment_id",
+                    "post_id",
+                    "parent_id",
+                    "from",
+                    "message",
+                    "created_time",
+                    "object",
+                    "x",
+                ]
+            ),
+            children,
+            max_size=5,
+        )
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(payload=JSON)
+def test_a_body_the_shape_check_accepts_never_breaks_ingestion(payload):
+    """Whatever Meta (or anyone with the secret) signs: either parked with a reason, or read."""
+    if not webhook_payload_problem(payload):
+        observations_from_webhook(payload, received_at=T0)

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings as django_settings
+from django.db.models import F
 from django.utils import timezone, translation
 
 from grievances.models import Reply, ReplyState
@@ -47,9 +48,14 @@ def make_reply(comment, body=BODY):
     return Reply.objects.create(grievance=comment.grievance, body=body, to_facebook=True)
 
 
-def later(reply):
-    """Let the attempt's lease run out, as if the worker died or time passed."""
-    Reply.objects.filter(pk=reply.pk).update(updated_at=reply.updated_at - timedelta(minutes=10))
+def later(reply, by=timedelta(minutes=10)):
+    """Let the attempt's lease and waits run out, as if the worker died or time passed."""
+    Reply.objects.filter(pk=reply.pk).update(
+        updated_at=F("updated_at") - by, next_attempt_at=F("next_attempt_at") - by
+    )
+    FacebookPage.objects.update(
+        paused_until=F("paused_until") - by, writes_paused_until=F("writes_paused_until") - by
+    )
 
 
 def page_replies(fake_graph, comment):
@@ -242,5 +248,6 @@ def test_a_policy_block_holds_the_pages_replies_without_using_up_attempts(
     reply.refresh_from_db()
     page = FacebookPage.objects.get(page_id=PAGE_ID)
     assert page.writes_paused_until > timezone.now()
-    assert (reply.state, reply.attempts) == (ReplyState.QUEUED, 1)
+    assert (reply.state, reply.attempts) == (ReplyState.QUEUED, 0)
+    assert reply.next_attempt_at == page.writes_paused_until
     assert page_replies(fake_graph, comment) == []

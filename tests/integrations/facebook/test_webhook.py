@@ -1,13 +1,20 @@
+import hashlib
 import json
 import logging
+import threading
 from unittest import mock
 
 import kombu.exceptions
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from grievances.models import Grievance
 from integrations.facebook.models import FacebookComment, WebhookDelivery
+from integrations.facebook.services import webhook_delivery_store
+from integrations.facebook.services.webhooks import MAX_ATTEMPTS
+from integrations.facebook.tasks import facebook_webhook_process_task, facebook_webhook_sweep_task
+from integrations.facebook.views import MAX_BODY_BYTES
 from tests.integrations.facebook.factories import (
     FacebookPageFactory,
     comment_value,
@@ -191,8 +198,9 @@ def test_a_signed_body_that_is_not_json_is_kept_and_marked(post, page):
 
     assert response.status_code == 200
     delivery = WebhookDelivery.objects.get()
-    assert delivery.processed_at is not None
-    assert delivery.error
+    assert delivery.parked_at is not None
+    assert delivery.processed_at is None
+    assert delivery.error == "The body is not JSON."
 
 
 def test_the_documented_list_wrapped_sample_is_accepted(post, page):
@@ -290,3 +298,138 @@ def test_with_the_broker_down_the_body_is_kept_and_acknowledged(post, page):
 
     assert response.status_code == 200  # Meta must not send it again: the sweeper will queue it
     assert WebhookDelivery.objects.get().processed_at is None
+
+
+def test_the_same_signed_body_posted_twice_is_stored_and_processed_once(
+    client, page, django_capture_on_commit_callbacks
+):
+    body = meta_bytes(webhook_body(comment_value(1)))
+    queued = []
+
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            response = client.post(
+                URL,
+                data=body,
+                content_type="application/json",
+                HTTP_X_HUB_SIGNATURE_256=sign(body),
+            )
+        assert response.status_code == 200  # Meta must stop sending it
+        queued.append(len(callbacks))
+
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.body_sha256 == hashlib.sha256(body).hexdigest()
+    assert queued == [1, 0]
+    assert Grievance.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_copies_of_a_body_arriving_at_once_are_stored_once():
+    body = meta_bytes(webhook_body(comment_value(1), page_id="999000111"))  # no such page
+    start = threading.Barrier(2)
+    stored = []
+
+    def receive():
+        try:
+            start.wait()
+            stored.append(webhook_delivery_store(body=body, signature=sign(body)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=receive) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert WebhookDelivery.objects.count() == 1
+    assert sorted(d is None for d in stored) == [False, True]
+
+
+def _padded(size: int) -> bytes:
+    """A signed-able webhook body of exactly `size` bytes (JSON allows trailing spaces)."""
+    body = meta_bytes(webhook_body(comment_value(1)))
+    return body + b" " * (size - len(body))
+
+
+def test_a_body_over_djangos_upload_limit_but_within_ours_is_accepted(post, page, settings):
+    body = _padded(3 * 1024 * 1024)
+    assert len(body) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+    response = post(body, sign(body))
+
+    assert response.status_code == 200
+    assert WebhookDelivery.objects.get().processed_at is not None
+    assert Grievance.objects.count() == 1
+
+
+def test_a_body_over_the_webhook_limit_is_refused_with_413_and_not_stored(post, page):
+    body = _padded(MAX_BODY_BYTES + 1)
+
+    response = post(body, sign(body))
+
+    assert response.status_code == 413
+    assert not WebhookDelivery.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("payload", "reason"),
+    [
+        ({"entry": 5}, '"entry" is missing or not a list.'),
+        ({"object": "page"}, '"entry" is missing or not a list.'),
+        ([1], "The body is not a JSON object."),
+        ({"entry": [5]}, 'An "entry" item is not an object.'),
+        ({"entry": [{"changes": []}]}, 'An entry has no page "id".'),
+        ({"entry": [{"id": "1", "changes": 5}]}, '"changes" is not a list.'),
+        ({"entry": [{"id": "1", "changes": ["x"]}]}, 'A "changes" item is not an object.'),
+        (
+            {"entry": [{"id": "1", "changes": [{"value": 5}]}]},
+            'A change\'s "value" is not an object.',
+        ),
+        (
+            {"entry": [{"id": "1", "changes": [{"value": {"comment_id": {"a": 1}}}]}]},
+            'A change\'s "comment_id" is not an id.',
+        ),
+        (
+            {"entry": [{"id": "1", "changes": [{"value": {"post_id": "9" * 101}}]}]},
+            'A change\'s "post_id" is not an id.',
+        ),
+        (
+            {"entry": [{"id": "1", "changes": [{"value": {"from": "Asha"}}]}]},
+            'A change\'s "from" is not an object.',
+        ),
+    ],
+    ids=lambda value: json.dumps(value)[:40],
+)
+def test_a_malformed_delivery_is_parked_with_its_reason_and_never_retried(
+    post, page, payload, reason, settings
+):
+    body = meta_bytes(payload)
+
+    response = post(body, sign(body))
+
+    assert response.status_code == 200
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.error, delivery.attempts) == (reason, 1)
+    assert delivery.parked_at is not None
+    assert delivery.processed_at is None
+    # Never picked up again: not by the sweeper, not by a stray task.
+    settings.FACEBOOK_WEBHOOK_RETRY_SECONDS = 0
+    assert facebook_webhook_sweep_task() == 0
+    facebook_webhook_process_task(delivery_id=delivery.pk)
+    assert WebhookDelivery.objects.get().attempts == 1
+
+
+def test_a_delivery_that_keeps_failing_is_parked_once_its_attempts_run_out(page, settings):
+    settings.FACEBOOK_WEBHOOK_RETRY_SECONDS = 0
+    body = meta_bytes(webhook_body(comment_value(1)))
+    delivery = WebhookDelivery.objects.create(
+        body=body, signature=sign(body), attempts=MAX_ATTEMPTS, error="OperationalError"
+    )
+
+    assert facebook_webhook_sweep_task() == 0
+
+    delivery.refresh_from_db()
+    assert delivery.parked_at is not None
+    assert delivery.error == "Gave up after 10 attempts. Last error: OperationalError"
+    assert bytes(delivery.body) == body  # kept for a person to look at
