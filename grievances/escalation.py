@@ -18,7 +18,6 @@ writes nothing.
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -34,6 +33,7 @@ from core.calendar import (
     is_working_day,
     working_days_between,
 )
+from core.links import site_link
 from core.models import Holiday
 from grievances.models import (
     OPEN_STATUSES,
@@ -45,6 +45,7 @@ from grievances.models import (
     StaffNotificationKind,
 )
 from grievances.workflow import citizen_time_to_answer_is_up
+from integrations.notifications.services import notification_queue
 from offices.models import Office, OfficeRole
 
 Kind = GrievanceEvent.Kind
@@ -118,7 +119,7 @@ def _email_text(notification: StaffNotification) -> tuple[str, str]:
         body = _("%(what)s — grievance %(code)s.\nOpen it in Shunani: %(path)s") % {
             "what": notification.get_kind_display(),
             "code": code,
-            "path": path,
+            "path": site_link(path),
         }
     return subject, body
 
@@ -136,9 +137,8 @@ def staff_notification_create(
         return None
     if user.email:
         subject, body = _email_text(notification)
-        transaction.on_commit(
-            lambda: send_mail(subject, body, None, [user.email], fail_silently=True)
-        )
+        # A row in the outbox, not SMTP inside this transaction: the sweeper delivers it.
+        notification_queue(channel="email", recipient=user.email, subject=subject, body=body)
     return notification
 
 

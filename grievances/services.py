@@ -16,6 +16,7 @@ from accounts.models import User
 from core.calendar import DHAKA, add_working_days
 from core.digits import to_bangla_digits
 from core.exceptions import ApplicationError
+from core.tasks import enqueue_after_commit
 from grievances.attachments import MAX_FILES_PER_GRIEVANCE, CleanFile, attachment_storage
 from grievances.models import (
     Attachment,
@@ -34,10 +35,19 @@ from grievances.models import (
     ReplyState,
     StaffNotification,
 )
-from grievances.tasks import grievance_notify_citizen_task, reply_deliver_task
-from grievances.tracking import format_tracking_code, hash_access_key, new_access_key
+from grievances.tasks import reply_deliver_task
+from grievances.tracking import (
+    format_tracking_code,
+    hash_access_key,
+    new_access_key,
+    tracking_link,
+)
 from grievances.workflow import can_transition, citizen_time_to_answer_is_up, office_may_close
-from integrations.notifications.models import Notification, NotificationChannel
+from integrations.notifications.models import (
+    SECRET_PLACEHOLDER,
+    Notification,
+    NotificationChannel,
+)
 from integrations.notifications.services import notification_queue
 from offices.models import District, Office, OfficeMembership, Upazila
 from offices.selectors import office_for_district, office_role_for_user, office_user_may_manage
@@ -74,10 +84,10 @@ def _ensure_may_manage(actor: User | None, office: Office) -> None:
 
 
 def _event(grievance: Grievance, kind: str, actor: User | None, **fields: Any) -> GrievanceEvent:
-    """Record what happened; news the citizen should hear goes out by SMS/e-mail after commit."""
+    """Record what happened. News for the citizen is queued (SMS/e-mail rows) in the same
+    transaction, so it commits or rolls back with the event and no broker outage can lose it."""
     event = GrievanceEvent.objects.create(grievance=grievance, kind=kind, actor=actor, **fields)
-    if _is_citizen_news(event):
-        transaction.on_commit(lambda: grievance_notify_citizen_task.delay(event_id=event.pk))
+    grievance_notify_citizen(event=event)
     return event
 
 
@@ -700,7 +710,6 @@ def grievance_record_officer_entry(
     actor: User,
     intake_via: str,
     description: str,
-    base_url: str,
     subject: str = "",
     upazila: Upazila | None = None,
     category: Category | None = None,
@@ -734,7 +743,7 @@ def grievance_record_officer_entry(
     )
     grievance.intake_via = intake_via
     grievance.save(update_fields=["intake_via", "updated_at"])
-    _citizen_send_filed(grievance=grievance, access_key=access_key, base_url=base_url)
+    _citizen_send_filed(grievance=grievance, access_key=access_key)
     return grievance
 
 
@@ -775,7 +784,7 @@ def reply_create(*, grievance: Grievance, author: User, body: str, to_facebook: 
         is_public=True,
         data={"reply_id": reply.pk, "to_facebook": to_facebook},
     )
-    transaction.on_commit(lambda: reply_deliver_task.delay(reply_id=reply.pk))
+    enqueue_after_commit(reply_deliver_task, reply_id=reply.pk)
     return reply
 
 
@@ -791,7 +800,7 @@ def reply_retry(*, reply: Reply, actor: User) -> Reply:
     reply.save(update_fields=["attempts", "next_attempt_at"])
     reply.state = ReplyState.QUEUED
     reply.save(update_fields=["state", "updated_at"])
-    transaction.on_commit(lambda: reply_deliver_task.delay(reply_id=reply.pk))
+    enqueue_after_commit(reply_deliver_task, reply_id=reply.pk)
     return reply
 
 
@@ -887,12 +896,10 @@ def _attachments_store(
     return attachments
 
 
-def _private_link(*, base_url: str, grievance: Grievance, access_key: str) -> str:
-    return f"{base_url.rstrip('/')}/track/{grievance.tracking_code}/?key={access_key}"
-
-
 def _citizen_filed_texts(*, grievance: Grievance, link: str) -> tuple[str, str, str]:
-    """(SMS text, e-mail subject, e-mail text) in the language the citizen used."""
+    """(SMS text, e-mail subject, e-mail text) in the language the citizen used.
+
+    `link` is SECRET_PLACEHOLDER: the private link is added only when the message is sent."""
     with translation.override(grievance.language):
         code = grievance.tracking_code
         if grievance.language == "bn":
@@ -919,17 +926,20 @@ def _citizen_filed_texts(*, grievance: Grievance, link: str) -> tuple[str, str, 
     return sms, subject, email
 
 
-def _citizen_send_filed(*, grievance: Grievance, access_key: str, base_url: str) -> None:
-    """The tracking code and private link, by SMS and/or e-mail to what the citizen gave."""
-    link = _private_link(base_url=base_url, grievance=grievance, access_key=access_key)
-    sms, subject, email = _citizen_filed_texts(grievance=grievance, link=link)
-    # The texts carry the key: they are blanked on the row once they have left.
+def _citizen_send_filed(*, grievance: Grievance, access_key: str) -> None:
+    """The tracking code and private link, by SMS and/or e-mail to what the citizen gave.
+
+    The link carries the key: it is stored apart from the text and added only when sending
+    (SECRET_PLACEHOLDER). It is built from SITE_URL, never from the request's Host."""
+    link = tracking_link(code=grievance.tracking_code, key=access_key)
+    sms, subject, email = _citizen_filed_texts(grievance=grievance, link=SECRET_PLACEHOLDER)
     if grievance.citizen_phone:
         notification_queue(
             channel=NotificationChannel.SMS,
             recipient=grievance.citizen_phone,
             body=sms,
-            redact_after_send=True,
+            secret=link,
+            capped=True,
         )
     if grievance.citizen_email:
         notification_queue(
@@ -937,7 +947,8 @@ def _citizen_send_filed(*, grievance: Grievance, access_key: str, base_url: str)
             recipient=grievance.citizen_email,
             subject=subject,
             body=email,
-            redact_after_send=True,
+            secret=link,
+            capped=True,
         )
 
 
@@ -946,7 +957,6 @@ def grievance_file_by_citizen(
     *,
     district: District,
     description: str,
-    base_url: str,
     upazila: Upazila | None = None,
     category: Category | None = None,
     citizen_name: str = "",
@@ -975,7 +985,7 @@ def grievance_file_by_citizen(
         show_name_publicly=show_name_publicly,
         language=language,
     )
-    _citizen_send_filed(grievance=grievance, access_key=access_key, base_url=base_url)
+    _citizen_send_filed(grievance=grievance, access_key=access_key)
     # Last, so nothing after it can fail and leave files on disk for a rolled-back grievance.
     _attachments_store(grievance=grievance, files=files)
     return grievance, access_key
@@ -1107,8 +1117,7 @@ def grievance_notify_citizen(*, event: GrievanceEvent) -> list[Notification]:
     with translation.override(grievance.language):
         code = grievance.tracking_code
         shown_code = to_bangla_digits(code) if grievance.language == "bn" else code
-        site = settings.SITE_URL.rstrip("/")
-        link = f"{site}/track/{code}/" if site else ""
+        link = tracking_link(code=code) if settings.SITE_URL else ""
         news = _citizen_news_text(event)
         sms = _("Shunani %(code)s: %(news)s") % {"code": shown_code, "news": news}
         if link:
@@ -1123,6 +1132,7 @@ def grievance_notify_citizen(*, event: GrievanceEvent) -> list[Notification]:
                 recipient=grievance.citizen_phone,
                 body=sms,
                 dedupe_key=f"grievance-event:{event.pk}:sms",
+                capped=True,
             )
         )
     if grievance.citizen_email:
@@ -1133,6 +1143,7 @@ def grievance_notify_citizen(*, event: GrievanceEvent) -> list[Notification]:
                 subject=subject,
                 body=body,
                 dedupe_key=f"grievance-event:{event.pk}:email",
+                capped=True,
             )
         )
     return sent

@@ -7,6 +7,7 @@ with `python -m`, files passed as arguments), and the Makefile must keep its pub
 
 from __future__ import annotations
 
+import ipaddress
 import itertools
 import re
 import runpy
@@ -239,7 +240,12 @@ def test_the_proxy_buffers_whole_requests_with_limits_and_timeouts():
 
 
 def test_the_app_trusts_the_client_address_from_the_one_proxy():
-    assert SERVICES["web"]["environment"]["TRUSTED_PROXY_COUNT"] == "1"
+    address = SERVICES["proxy"]["networks"]["default"]["ipv4_address"]
+    (subnet,) = COMPOSE["networks"]["default"]["ipam"]["config"]
+
+    assert ipaddress.ip_address(address) in ipaddress.ip_network(subnet["subnet"])
+    assert SERVICES["web"]["environment"]["TRUSTED_PROXIES"] == f"{address}/32"
+    assert "TRUSTED_PROXY_COUNT" not in SERVICES["web"]["environment"]
 
 
 def test_gunicorn_runs_threaded_workers_with_short_timeouts():

@@ -86,11 +86,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis is the Celery broker and the cache (rate limits). It holds nothing that cannot be lost:
 # work that must happen is a row in PostgreSQL (DESIGN.md §4).
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
+# Short socket timeouts: a hung Redis costs a request half a second, not a worker for 30 s.
+# Every cache and rate-limit call fails open (core/cache.py), so Redis down is never a 500.
+REDIS_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=0.5)
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.5)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="shunani"),
+        "OPTIONS": {
+            "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+            "socket_timeout": REDIS_SOCKET_TIMEOUT,
+        },
     }
 }
 
@@ -153,6 +161,8 @@ DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DATA_UPLOAD_MAX_NUMBER_FILES", default=1
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Seconds an SMTP conversation may take before the attempt counts as failed (and is retried).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Shunani <noreply@shunani.gov.bd>")
 
 SESSION_COOKIE_HTTPONLY = True
@@ -182,8 +192,12 @@ CONTENT_SECURITY_POLICY = {
 # messages carry the tracking code only.
 SITE_URL = env("SITE_URL", default="")
 
-# Number of reverse proxies in front of the app whose X-Forwarded-For we trust. 0 means the
-# client is REMOTE_ADDR, whatever the header says (rate limits must not be spoofable).
+# Our reverse proxies' addresses (CIDR, comma-separated, e.g. 172.16.0.0/12). X-Forwarded-For is
+# read only from them; empty means the client is REMOTE_ADDR, whatever the header says (rate
+# limits must not be spoofable). See core/client_ip.py.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# Older setting, used only when TRUSTED_PROXIES is empty: the N-th X-Forwarded-For entry from
+# the right, whoever sent it (the deploy check warns).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # --- Deadlines (DESIGN.md §3.2), all in working days, Asia/Dhaka, Friday+Saturday off ---------
@@ -237,6 +251,12 @@ SMS_BACKEND = env("SMS_BACKEND", default="outbox")  # "outbox" (visible in admin
 SMS_HTTP_URL = env("SMS_HTTP_URL", default="")
 SMS_HTTP_TOKEN = env("SMS_HTTP_TOKEN", default="")
 SMS_SENDER_ID = env("SMS_SENDER_ID", default="SHUNANI")
+SMS_HTTP_TIMEOUT = env.float("SMS_HTTP_TIMEOUT", default=10.0)
+# SMS / e-mail to an address a member of the public typed: at most this many a day to one
+# recipient (a stranger cannot make the portal message someone else's phone all day).
+NOTIFICATION_DAILY_LIMIT_PER_RECIPIENT = env.int(
+    "NOTIFICATION_DAILY_LIMIT_PER_RECIPIENT", default=10
+)
 
 # --- Celery (https://docs.celeryq.dev/en/stable/userguide/configuration.html) -----------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
@@ -249,8 +269,23 @@ CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-# Longer than any task or countdown, so Redis does not redeliver work that is still running.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Longer than any task or countdown, so Redis does not redeliver work that is still running.
+    "visibility_timeout": 2 * 60 * 60,
+    # A request that queues a task waits at most about a second for a broker that is down or
+    # hung; the row it wrote is swept later (core/tasks.py). The read timeout stays above the
+    # worker's 1-second BRPOP wait.
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+    "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=2.0),
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
+# One quick retry when publishing, then give up (the caller logs it; a sweeper re-queues).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 CELERY_BEAT_SCHEDULE["grievance-deadlines"] = {
     # Reminders, escalations, ignored Facebook posts, interim updates, auto-close (DESIGN §5.4).
@@ -270,10 +305,16 @@ CELERY_BEAT_SCHEDULE["facebook-reply-sweep"] = {
     "task": "integrations.facebook.tasks.facebook_reply_sweep_task",
     "schedule": 5 * 60,  # seconds
 }
+CELERY_BEAT_SCHEDULE["grievance-reply-sweep"] = {
+    # Citizen-only replies still queued (their delivery task was lost) are queued again.
+    "task": "grievances.tasks.reply_sweep_task",
+    "schedule": 2 * 60,  # seconds
+}
 CELERY_BEAT_SCHEDULE["notifications-sweep"] = {
-    # SMS / e-mail still queued after their retries ran out (a long gateway outage) go again.
+    # SMS / e-mail still queued 10 minutes on (their task was lost with the broker, or their
+    # retries ran out in a long gateway outage) go again.
     "task": "integrations.notifications.tasks.notification_sweep_task",
-    "schedule": 10 * 60,  # seconds
+    "schedule": 5 * 60,  # seconds
 }
 
 REST_FRAMEWORK = {

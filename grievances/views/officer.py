@@ -567,7 +567,6 @@ def grievance_new(request: HttpRequest) -> HttpResponse:
                 actor=user,
                 intake_via=data["intake_via"],
                 description=data["description"],
-                base_url=request.build_absolute_uri("/"),
                 subject=data["subject"],
                 upazila=Upazila.objects.filter(pk=data["upazila"]).first()
                 if data["upazila"]

@@ -21,4 +21,6 @@ def email_send(*, to: str, subject: str, text: str) -> None:
 
 
 def email_delivers_externally() -> bool:
-    return not settings.EMAIL_BACKEND.endswith(("console.EmailBackend", "locmem.EmailBackend"))
+    """False for backends that print, keep or drop mail here: no private link goes to them."""
+    kept_here = ("console.EmailBackend", "locmem.EmailBackend", "filebased.EmailBackend")
+    return not settings.EMAIL_BACKEND.endswith((*kept_here, "dummy.EmailBackend"))

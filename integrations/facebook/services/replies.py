@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import pii
+from core.tasks import enqueue_after_commit
 from grievances.models import Reply, ReplyState
 from integrations.facebook.graph import (
     GraphApi,
@@ -57,11 +58,7 @@ CLOCK_SKEW = timedelta(minutes=2)  # Facebook's clock vs ours, for "created afte
 
 
 def _retry_later(reply: Reply, seconds: int) -> None:
-    transaction.on_commit(
-        lambda: facebook_reply_deliver_task.apply_async(
-            kwargs={"reply_id": reply.pk}, countdown=seconds
-        )
-    )
+    enqueue_after_commit(facebook_reply_deliver_task, countdown=seconds, reply_id=reply.pk)
 
 
 def _wait_until(reply: Reply, when: datetime) -> None:

@@ -1,0 +1,60 @@
+"""Queueing Celery tasks once the transaction that asked for them has committed.
+
+The row in PostgreSQL is the truth (DESIGN.md §4); the task only delivers it sooner. So a
+broker that is down or slow must never turn committed work into an error page: the failure is
+logged and a beat sweeper finds the row later.
+
+After a failure this process stops trying for `BROKER_PAUSE_SECONDS`: a hung broker then costs
+one request its socket timeout, not every request (and every message of a request) in turn.
+"""
+
+import logging
+import time
+from typing import Any
+
+from celery import Task
+from django.db import transaction
+from kombu.exceptions import KombuError
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+BROKER_PAUSE_SECONDS = 15.0
+# What publishing raises when the broker is down, refusing or hung. Anything else is a bug and
+# is left to on_commit(robust=True), which logs it with its traceback.
+BROKER_ERRORS: tuple[type[Exception], ...] = (KombuError, RedisError, OSError)
+_paused_until = [0.0]  # monotonic time; per process
+
+
+def broker_pause_reset() -> None:
+    """Try the broker again at once (tests, and a broker known to be back)."""
+    _paused_until[0] = 0.0
+
+
+def enqueue_after_commit(
+    task: Task[Any, Any], /, *, countdown: float | None = None, **kwargs: Any
+) -> None:
+    """Queue `task(**kwargs)` after commit; if the broker refuses, log it and carry on.
+
+    Only for work a sweeper recovers from the database: that is what makes losing the message
+    safe. Outside a transaction the task is queued at once, with the same care.
+    """
+
+    def send() -> None:
+        if time.monotonic() < _paused_until[0]:
+            logger.info("broker paused after an error; %s left to its sweeper", task.name)
+            return
+        try:
+            if countdown is None:
+                task.delay(**kwargs)
+            else:
+                task.apply_async(kwargs=kwargs, countdown=countdown)
+        except BROKER_ERRORS as exc:  # the sweeper will queue it again
+            _paused_until[0] = time.monotonic() + BROKER_PAUSE_SECONDS
+            logger.warning(
+                "could not queue %s (%s); its sweeper will pick it up",
+                task.name,
+                type(exc).__name__,
+            )
+
+    transaction.on_commit(send, robust=True)
