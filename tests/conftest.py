@@ -1,3 +1,4 @@
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -6,8 +7,10 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.utils.translation.reloader import translation_file_changed
 
+from config.celery import app
 from core.models import Holiday
 from core.seeding import seed_holidays
+from core.tasks import broker_pause_reset
 from grievances.models import Category
 from grievances.seeding import seed_categories
 from offices.models import Office, OfficeRole
@@ -80,6 +83,12 @@ def _force_login_includes_two_factor(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _broker_not_paused() -> None:
+    """A test that took the broker away must not leave later tests' enqueues paused."""
+    broker_pause_reset()
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache() -> None:
     """Rate-limit counters live in the real Redis: start every test from zero."""
     cache.clear()
@@ -114,3 +123,35 @@ def other_officer(other_office):
 @pytest.fixture
 def national_user(db):
     return UserFactory(is_national=True)
+
+
+# --- outages: real clients against a port nobody listens on, never mocks -----------------------
+
+CLOSED_PORT = "redis://127.0.0.1:1/0"
+
+
+@pytest.fixture
+def redis_down(settings):
+    settings.CACHES = {
+        "default": {
+            **settings.CACHES["default"],
+            "LOCATION": CLOSED_PORT,
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
+    }
+
+
+def _reset_broker_pools() -> None:
+    app._pool = None
+    app.amqp._producer_pool = None
+    broker_pause_reset()
+
+
+@pytest.fixture
+def broker_down(monkeypatch) -> Iterator[None]:
+    """Tasks are published for real (not run eagerly) to a broker nobody listens on."""
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    monkeypatch.setitem(app.conf, "broker_url", CLOSED_PORT)
+    _reset_broker_pools()
+    yield
+    _reset_broker_pools()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import ApplicationError
+from core.tasks import enqueue_after_commit
 from integrations.facebook import crypto
 from integrations.facebook.models import (
     FacebookComment,
@@ -119,7 +120,8 @@ class FacebookPageAdmin(admin.ModelAdmin):
 
         pages = list(FacebookPage.objects.syncable().filter(pk__in=queryset.values("pk")))
         for page in pages:
-            facebook_page_sync_task.delay(page_id=page.pk)
+            # With the broker down the beat's next round syncs the page anyway: no error page.
+            enqueue_after_commit(facebook_page_sync_task, page_id=page.pk)
         self.message_user(
             request, gettext("%(count)d page(s) queued for a sync.") % {"count": len(pages)}
         )

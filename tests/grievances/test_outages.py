@@ -1,18 +1,14 @@
 """Redis or the broker down: citizens still file and track, officers still act, nothing is lost.
 
-Real clients against a closed port, not mocks: the cache (Redis) at 127.0.0.1:1, and Celery
-publishing (not eager) to a Redis broker at 127.0.0.1:1.
+Real clients against a closed port, not mocks: `redis_down` and `broker_down` (tests/conftest.py).
 """
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from config.celery import app
-from core.tasks import broker_pause_reset
 from grievances.models import Grievance, Reply, ReplyState
 from grievances.services import reply_create
 from grievances.tasks import reply_sweep_task
@@ -22,34 +18,6 @@ from tests.grievances.citizen_files import private_link, valid_form
 from tests.grievances.factories import GrievanceFactory
 
 pytestmark = pytest.mark.django_db
-CLOSED_PORT = "redis://127.0.0.1:1/0"
-
-
-@pytest.fixture
-def redis_down(settings):
-    settings.CACHES = {
-        "default": {
-            **settings.CACHES["default"],
-            "LOCATION": CLOSED_PORT,
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
-        }
-    }
-
-
-def _reset_broker_pools() -> None:
-    app._pool = None
-    app.amqp._producer_pool = None
-    broker_pause_reset()
-
-
-@pytest.fixture
-def broker_down(monkeypatch) -> Iterator[None]:
-    """Tasks are published for real (not run eagerly) to a broker nobody listens on."""
-    monkeypatch.setitem(app.conf, "task_always_eager", False)
-    monkeypatch.setitem(app.conf, "broker_url", CLOSED_PORT)
-    _reset_broker_pools()
-    yield
-    _reset_broker_pools()
 
 
 @pytest.fixture

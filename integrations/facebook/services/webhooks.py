@@ -20,6 +20,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
+from core.tasks import enqueue_after_commit
 from integrations.facebook.models import FacebookPage, WebhookDelivery
 from integrations.facebook.services.ingest import (
     IngestResult,
@@ -46,11 +47,9 @@ def webhook_delivery_store(*, body: bytes, signature: str) -> WebhookDelivery | 
     if delivery is None:
         logger.info("facebook webhook: a body already stored was delivered again")
         return None
-    # robust: with the broker down the body is still kept and answered 200; the sweeper
-    # queues unprocessed deliveries again.
-    transaction.on_commit(
-        lambda: facebook_webhook_process_task.delay(delivery_id=delivery.pk), robust=True
-    )
+    # With the broker down the body is still kept and answered 200; the sweeper queues
+    # unprocessed deliveries again.
+    enqueue_after_commit(facebook_webhook_process_task, delivery_id=delivery.pk)
     return delivery
 
 

@@ -114,3 +114,16 @@ def test_the_page_list_shows_pages_needing_attention_first(admin_client, office,
     assert html.index("C dead token") < html.index("B paused page") < html.index("A healthy page")
     assert "The page&#x27;s token has expired" in html or "The page's token has expired" in html
     assert PAGE_TOKEN not in html
+
+
+def test_sync_now_with_the_broker_down_answers_with_the_page_list(
+    admin_client, office, broker_down
+):
+    page = FacebookPageFactory(office=office, page_id=PAGE_ID, token=PAGE_TOKEN)
+
+    response = admin_client.post(
+        reverse("admin:facebook_facebookpage_changelist"),
+        {"action": "sync_now", "_selected_action": [page.pk]},
+    )
+
+    assert response.status_code == 302
