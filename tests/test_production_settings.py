@@ -23,6 +23,7 @@ SAFE = {
     "SMS_BACKEND": "http",
     "SMS_HTTP_URL": "https://sms.example.gov.bd/send",
     "FACEBOOK_GRAPH_URL": "https://graph.facebook.com/",
+    "SITE_URL": "https://shunani.example.gov.bd",
 }
 
 UNSAFE = [
@@ -49,6 +50,8 @@ UNSAFE = [
     ("outbox_sms", {"SMS_BACKEND": "outbox"}),
     ("outbox_sms", {"SMS_BACKEND": "http", "SMS_HTTP_URL": ""}),
     ("fake_graph", {"FACEBOOK_GRAPH_URL": "http://fake-graph:8088/"}),
+    ("no_site_url", {"SITE_URL": ""}),
+    ("no_site_url", {"SITE_URL": "http://127.0.0.1:8000"}),
 ]
 
 
@@ -101,6 +104,7 @@ PRODUCTION_ENV = {
     "EMAIL_URL": "smtp+tls://mailer:pw@smtp.example.gov.bd:587",
     "SMS_BACKEND": "http",
     "SMS_HTTP_URL": "https://sms.example.gov.bd/send",
+    "SITE_URL": "https://shunani.example.gov.bd",
 }
 
 
@@ -138,6 +142,7 @@ def test_production_settings_refuse_the_development_values_at_import():
         EMAIL_URL="consolemail://",
         SMS_BACKEND="outbox",
         FACEBOOK_GRAPH_URL="http://fake-graph:8088/",
+        SITE_URL="",
     )
 
     assert result.returncode != 0

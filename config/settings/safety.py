@@ -15,6 +15,7 @@ cannot silently weaken production. What was allowed is logged at every start.
 | console_email | EMAIL_URL is not SMTP (console, file, memory or dummy backends) |
 | outbox_sms | SMS_BACKEND is not `http` with an SMS_HTTP_URL |
 | fake_graph | FACEBOOK_GRAPH_URL is not https |
+| no_site_url | SITE_URL is not an https address (links sent by SMS and e-mail would not open) |
 """
 
 import logging
@@ -74,6 +75,10 @@ def _fake_graph(s: Mapping[str, Any]) -> bool:
     return not str(s.get("FACEBOOK_GRAPH_URL", "")).lower().startswith("https://")
 
 
+def _no_site_url(s: Mapping[str, Any]) -> bool:
+    return not str(s.get("SITE_URL", "")).lower().startswith("https://")
+
+
 UNSAFE_CHECKS: dict[str, tuple[Callable[[Mapping[str, Any]], bool], str]] = {
     "dev_secret_key": (_dev_secret_key, "DJANGO_SECRET_KEY is a value published in the repository"),
     "published_fernet_key": (
@@ -89,6 +94,10 @@ UNSAFE_CHECKS: dict[str, tuple[Callable[[Mapping[str, Any]], bool], str]] = {
     "console_email": (_console_email, "EMAIL_URL does not send (use smtp:// or smtp+tls://)"),
     "outbox_sms": (_outbox_sms, "SMS_BACKEND is not 'http' with an SMS_HTTP_URL: no SMS is sent"),
     "fake_graph": (_fake_graph, "FACEBOOK_GRAPH_URL is not https"),
+    "no_site_url": (
+        _no_site_url,
+        "SITE_URL is not an https address: links sent by SMS and e-mail would not open",
+    ),
 }
 
 
