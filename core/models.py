@@ -1,4 +1,6 @@
 from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 
 class TimeStampedModel(models.Model):
@@ -7,6 +9,23 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class BilingualName(models.Model):
+    """English and Bangla names; `name` follows the active language."""
+
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_bn = models.CharField(_("name (Bangla)"), max_length=200)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "bn").startswith("en") else self.name_bn
 
 
 class Holiday(models.Model):
