@@ -28,12 +28,10 @@ class BilingualName(models.Model):
         return self.name_en if (get_language() or "bn").startswith("en") else self.name_bn
 
 
-class Holiday(models.Model):
+class Holiday(BilingualName):
     """A public holiday: not a working day for deadlines. Seeded from core/data/holidays.json."""
 
     date = models.DateField(unique=True)
-    name_en = models.CharField(max_length=200)
-    name_bn = models.CharField(max_length=200)
 
     class Meta:
         ordering = ["date"]
