@@ -1,5 +1,7 @@
+from collections.abc import Collection
+
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from accounts.models import User
 from offices.models import District, Office, OfficeMembership, OfficeRole
@@ -17,6 +19,13 @@ def office_ids_for_user(*, user: User | AnonymousUser) -> list[int] | None:
     if user_reads_everything(user):
         return None
     return list(OfficeMembership.objects.filter(user=user).values_list("office_id", flat=True))
+
+
+def user_holds_office_role(roles: Collection[str]) -> Exists:
+    """Subquery: the user of the outer query (OuterRef("pk")) is in some office in one of `roles`.
+
+    Registered with accounts for two-factor sign-in (offices/apps.py)."""
+    return Exists(OfficeMembership.objects.filter(user=OuterRef("pk"), role__in=roles))
 
 
 def office_role_for_user(*, user: User, office: Office) -> str | None:
