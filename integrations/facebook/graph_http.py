@@ -44,12 +44,8 @@ import facebook
 import requests
 
 from integrations.facebook.graph import (
-    COMMENT_FIELDS,
     GRAPH_VERSION,
     MAX_PAGE_SIZE,
-    PAGE_FIELDS,
-    POST_FIELDS,
-    REPLY_FIELDS,
     CommentOrder,
     GraphComment,
     GraphError,
@@ -62,8 +58,14 @@ from integrations.facebook.graph import (
     GraphTransientError,
     PostsEdge,
     Usage,
-    comment_from_graph,
     comments_since,
+)
+from integrations.facebook.wire import (
+    COMMENT_FIELDS,
+    PAGE_FIELDS,
+    POST_FIELDS,
+    REPLY_FIELDS,
+    comment_from_graph,
     error_from_graph,
     page_from_graph,
     post_from_graph,

@@ -21,11 +21,7 @@ from integrations.facebook.fake.render import render_comment, render_node, rende
 from integrations.facebook.fake.seed import dump_state, load_seed
 from integrations.facebook.fake.state import FakeGraphState, comment_change, post_change
 from integrations.facebook.graph import (
-    COMMENT_FIELDS,
     MAX_PAGE_SIZE,
-    PAGE_FIELDS,
-    POST_FIELDS,
-    REPLY_FIELDS,
     CommentOrder,
     GraphComment,
     GraphError,
@@ -36,8 +32,14 @@ from integrations.facebook.graph import (
     GraphTokenInfo,
     PostsEdge,
     Usage,
-    comment_from_graph,
     comments_since,
+)
+from integrations.facebook.wire import (
+    COMMENT_FIELDS,
+    PAGE_FIELDS,
+    POST_FIELDS,
+    REPLY_FIELDS,
+    comment_from_graph,
     page_from_graph,
     post_from_graph,
     reply_from_graph,

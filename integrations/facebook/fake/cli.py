@@ -14,9 +14,7 @@ from typing import Any
 from integrations.facebook.fake.adapter import FakeGraphApi
 from integrations.facebook.fake.server import make_server
 from integrations.facebook.fake.webhooks import WebhookSender
-from integrations.facebook.graph import (
-    GRAPH_VERSION,
-)
+from integrations.facebook.graph import GRAPH_VERSION
 
 
 class LiveCitizens:

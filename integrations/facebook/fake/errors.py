@@ -16,9 +16,8 @@ from integrations.facebook.graph import (
     GraphPolicyBlockError,
     GraphRateLimitError,
     GraphTransientError,
-    error_from_graph,
-    usage_from_headers,
 )
+from integrations.facebook.wire import error_from_graph, usage_from_headers
 
 CURSOR_LIMIT_MESSAGE = (  # graph-api.md §2.2 example F
     "(#100) The After Cursor specified exceeds the max limit supported by this endpoint"

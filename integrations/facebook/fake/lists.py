@@ -11,9 +11,7 @@ from integrations.facebook.fake.errors import graph_error
 from integrations.facebook.fake.exchange_base import Answer, ExchangeBase
 from integrations.facebook.fake.fields import decode_cursor, encode_cursor, parse_fields
 from integrations.facebook.fake.render import render_comment, render_post
-from integrations.facebook.graph import (
-    MAX_PAGE_SIZE,
-)
+from integrations.facebook.graph import MAX_PAGE_SIZE
 
 _POST_EDGES = ("feed", "posts", "published_posts")
 

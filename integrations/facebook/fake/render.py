@@ -15,9 +15,7 @@ from integrations.facebook.fake.fields import (
 )
 from integrations.facebook.fake.records import FakeComment, FakeContext, FakePage, FakePost
 from integrations.facebook.fake.state import FakeGraphState
-from integrations.facebook.graph import (
-    format_graph_time,
-)
+from integrations.facebook.wire import format_graph_time
 
 
 def render_post(

@@ -7,10 +7,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from integrations.facebook.fake.state import FakeGraphState
-from integrations.facebook.graph import (
-    format_graph_time,
-    parse_graph_time,
-)
+from integrations.facebook.wire import format_graph_time, parse_graph_time
 
 if TYPE_CHECKING:
     from integrations.facebook.fake.adapter import FakeGraphApi

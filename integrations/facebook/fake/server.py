@@ -22,9 +22,7 @@ from integrations.facebook.fake.exchange import Exchange
 from integrations.facebook.fake.faults import FaultRule
 from integrations.facebook.fake.state import FakeGraphState
 from integrations.facebook.fake.webhooks import WebhookSender
-from integrations.facebook.graph import (
-    GRAPH_VERSION,
-)
+from integrations.facebook.graph import GRAPH_VERSION
 
 _VERSION = re.compile(r"v\d+\.\d+")
 

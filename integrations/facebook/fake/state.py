@@ -31,10 +31,8 @@ from integrations.facebook.fake.records import (
     FakeUser,
     WebhookListener,
 )
-from integrations.facebook.graph import (
-    GraphError,
-    format_graph_time,
-)
+from integrations.facebook.graph import GraphError
+from integrations.facebook.wire import format_graph_time
 
 
 @dataclass

@@ -38,8 +38,9 @@ from grievances.services import (
     grievance_create_batch,
     grievance_record_source_changes,
 )
-from integrations.facebook.graph import GraphComment, GraphPost, parse_graph_time
+from integrations.facebook.graph import GraphComment, GraphPost
 from integrations.facebook.models import FacebookComment, FacebookItemKind, FacebookPage
+from integrations.facebook.wire import parse_graph_time
 
 Kind = GrievanceEvent.Kind
 
