@@ -64,6 +64,8 @@ RateLimitScope = Literal["app", "page", "user"]
 AuthKind = Literal["token", "role", "permission"]
 PostsEdge = Literal["feed", "posts", "published_posts"]
 CommentOrder = Literal["chronological", "reverse_chronological"]
+FeedVerb = Literal["add", "edited", "remove", "hide", "unhide"]
+FeedItem = Literal["comment", "post"]
 
 # Retry hints when Graph gives none (graph-api.md §6.3). Our choice, not Meta's.
 DEFAULT_RETRY_AFTER: dict[RateLimitScope, int] = {"app": 60, "user": 60, "page": 5 * 60}
@@ -265,6 +267,25 @@ class Usage:
             for e in entries
         ]
         return max(minutes) * 60 if minutes else None
+
+
+@dataclass(frozen=True, slots=True)
+class GraphFeedChange:
+    """One change of a Page `feed` webhook (graph-api.md §4.4): a comment or a post."""
+
+    page_id: str
+    item: FeedItem
+    object_id: str  # the comment's id, or the post's
+    verb: FeedVerb
+    sent_at: datetime  # when Facebook sent it, else when we received it
+    post_id: str = ""
+    parent_id: str = ""  # comments: == post_id for a top-level comment
+    from_id: str = ""
+    from_name: str = ""
+    message: str | None = None  # None: the change did not carry the text (or removed it)
+    created_time: datetime | None = None
+    is_hidden: bool | None = None  # None: the change says nothing about it
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @runtime_checkable

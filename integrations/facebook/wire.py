@@ -1,4 +1,4 @@
-"""Graph's wire format, decoded in one place: Graph API JSON and headers into the port's types.
+"""Graph's wire format, decoded in one place: REST and webhook JSON into the port's types.
 
 Both adapters use it (the HTTP adapter on real responses, the in-memory fake on the JSON its
 renderers produce), so the fake parses exactly what the HTTP adapter parses. Like the port it
@@ -17,10 +17,12 @@ from integrations.facebook.graph import (
     DEFAULT_RETRY_AFTER,
     AuthKind,
     BusinessUsage,
+    FeedVerb,
     GraphAuthError,
     GraphComment,
     GraphCursorLimitError,
     GraphError,
+    GraphFeedChange,
     GraphNotFoundError,
     GraphPage,
     GraphPermanentError,
@@ -308,3 +310,143 @@ def _int_or_none(value: Any) -> int | None:
         return int(value) if value is not None else None
     except (TypeError, ValueError):
         return None
+
+
+# -- webhooks (graph-api.md §4.4, §4.5) -----------------------------------------------------
+
+# Verbs we understand; Graph has sent "edit" as well as "edited".
+_FEED_VERBS: dict[str, FeedVerb] = {
+    "add": "add",
+    "edited": "edited",
+    "edit": "edited",
+    "remove": "remove",
+    "hide": "hide",
+    "unhide": "unhide",
+}
+_POST_ITEMS = {"post", "status", "photo", "video", "share"}
+# Column sizes of FacebookComment: longer ids are not Meta's and would fail every retry.
+_ID_FIELDS = {"comment_id": 100, "post_id": 100, "parent_id": 100}
+_AUTHOR_ID_LENGTH = 64
+
+
+def feed_changes_from_webhook(payload: Any, *, received_at: datetime) -> list[GraphFeedChange]:
+    """The comment and post changes in a Page `feed` webhook body. Unknown items are skipped.
+
+    `received_at` stands in for the entry's `time` when Facebook left it out.
+    """
+    bodies = payload if isinstance(payload, list) else [payload]  # the docs wrap it in a list
+    found: list[GraphFeedChange] = []
+    for body in bodies:
+        if not isinstance(body, Mapping) or body.get("object", "page") != "page":
+            continue
+        for entry in body.get("entry") or []:
+            if not isinstance(entry, Mapping) or not entry.get("id"):
+                continue
+            page_id = str(entry["id"])
+            sent = _time_or_none(entry.get("time")) or received_at
+            for change in entry.get("changes") or []:
+                if not isinstance(change, Mapping) or change.get("field", "feed") != "feed":
+                    continue
+                decoded = _feed_change(page_id, change.get("value"), sent)
+                if decoded is not None:
+                    found.append(decoded)
+    return found
+
+
+def _feed_change(page_id: str, value: Any, sent: datetime) -> GraphFeedChange | None:
+    if not isinstance(value, Mapping):
+        return None
+    verb = _FEED_VERBS.get(str(value.get("verb") or ""))
+    item = str(value.get("item") or "")
+    if verb is None:
+        return None
+    raw_author = value.get("from")
+    author: Mapping[str, Any] = raw_author if isinstance(raw_author, Mapping) else {}
+    message = value.get("message")
+    common: dict[str, Any] = {
+        "page_id": page_id,
+        "verb": verb,
+        "sent_at": sent,
+        # v2.5-era payloads name the author with sender_id / sender_name (graph-api.md §4.4).
+        "from_id": str(author.get("id") or value.get("sender_id") or ""),
+        "from_name": str(author.get("name") or value.get("sender_name") or ""),
+        "message": str(message) if message is not None and verb != "remove" else None,
+        "created_time": _time_or_none(value.get("created_time")),
+        "is_hidden": {"hide": True, "unhide": False}.get(verb),
+        "raw": dict(value),
+    }
+    if item == "comment" and value.get("comment_id"):
+        post_id = str(value.get("post_id") or "")
+        return GraphFeedChange(
+            item="comment",
+            object_id=str(value["comment_id"]),
+            post_id=post_id,
+            parent_id=str(value.get("parent_id") or post_id),
+            **common,
+        )
+    if item in _POST_ITEMS and value.get("post_id"):
+        if value.get("is_hidden") is not None and verb in ("add", "edited"):
+            common["is_hidden"] = bool(value["is_hidden"])
+        return GraphFeedChange(
+            item="post",
+            object_id=str(value["post_id"]),
+            post_id=str(value["post_id"]),
+            **common,
+        )
+    return None
+
+
+def _time_or_none(value: Any) -> datetime | None:
+    try:
+        return parse_graph_time(value)
+    except (ValueError, TypeError, OverflowError, OSError):
+        return None
+
+
+def webhook_payload_problem(payload: Any) -> str:
+    """Why a parsed webhook body is not the shape ingestion reads (graph-api.md §4.4–§4.5),
+    or "" when it is. Unknown objects, items, verbs and extra keys are fine: they are skipped.
+    The reason is for the admin, in English, and never quotes the body."""
+    bodies = payload if isinstance(payload, list) else [payload]  # the docs wrap it in a list
+    for body in bodies:
+        if not isinstance(body, Mapping):
+            return "The body is not a JSON object."
+        entries = body.get("entry")
+        if not isinstance(entries, list):
+            return '"entry" is missing or not a list.'
+        for entry in entries:
+            problem = _entry_problem(entry)
+            if problem:
+                return problem
+    return ""
+
+
+def _entry_problem(entry: Any) -> str:
+    if not isinstance(entry, Mapping):
+        return 'An "entry" item is not an object.'
+    if not _is_id(entry.get("id"), 64):
+        return 'An entry has no page "id".'
+    changes = entry.get("changes", [])
+    if not isinstance(changes, list):
+        return '"changes" is not a list.'
+    for change in changes:
+        if not isinstance(change, Mapping):
+            return 'A "changes" item is not an object.'
+        value = change.get("value", {})
+        if not isinstance(value, Mapping):
+            return 'A change\'s "value" is not an object.'
+        for key, length in _ID_FIELDS.items():
+            if key in value and value[key] is not None and not _is_id(value[key], length):
+                return f'A change\'s "{key}" is not an id.'
+        author = value.get("from")
+        if author is not None and not isinstance(author, Mapping):
+            return 'A change\'s "from" is not an object.'
+        if author and author.get("id") and not _is_id(author["id"], _AUTHOR_ID_LENGTH):
+            return 'A change\'s "from.id" is not an id.'
+    return ""
+
+
+def _is_id(value: Any, length: int) -> bool:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return False
+    return 0 < len(str(value)) <= length
