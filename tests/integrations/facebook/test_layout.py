@@ -40,3 +40,18 @@ def test_no_module_of_the_fake_is_over_500_lines():
 
     assert sizes
     assert {name: n for name, n in sizes.items() if n > 500} == {}
+
+
+def test_the_set_of_facebook_channels_is_defined_once_in_grievances_models():
+    project = ROOT.parents[1]
+    homes = []
+    packages = [d for d in project.iterdir() if (d / "__init__.py").exists() and d.name != "tests"]
+    for path in (p for d in packages for p in d.rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            targets = node.targets if isinstance(node, ast.Assign) else []
+            if any(getattr(t, "id", "") == "FACEBOOK_CHANNELS" for t in targets):
+                homes.append(path.relative_to(project).as_posix())
+
+    assert homes == ["grievances/models.py"]
