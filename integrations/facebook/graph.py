@@ -1,13 +1,16 @@
 """The port: what the rest of the project may ask of Facebook, in our own types.
 
-Nothing outside `integrations/facebook` imports `requests` or `facebook` (facebook-sdk), and
-nothing outside this package sees Graph API JSON: adapters turn Graph's wire format into the
-frozen dataclasses below and every failure into one of the exceptions below.
+This module is the port only: the protocol, our frozen dataclasses and our exceptions. Graph's
+wire format (REST and webhook JSON, usage headers, error envelopes) is decoded in one module,
+`wire.py`; the rest of the project sees only the types below. Only `graph_http.py` imports
+facebook-sdk, and, of the Facebook code, only it imports `requests` (ruff's banned-api rule;
+`integrations/notifications/sms_http.py` is the other HTTP adapter that may).
 
 Adapters:
 
 - `graph_http.HttpGraphApi` -- Graph over HTTP (graph.facebook.com, or the fake server).
-- `graph_fake.FakeGraphApi` -- in memory; the fake HTTP server serves the same store.
+- `integrations.facebook.fake.FakeGraphApi` -- in memory, for tests and demos only; the fake
+  HTTP server serves the same store.
 
 The `GraphApi` protocol (one adapter instance acts with one access token):
 
