@@ -19,6 +19,7 @@ from core.exceptions import ApplicationError
 from core.tasks import enqueue_after_commit
 from grievances.attachments import MAX_FILES_PER_GRIEVANCE, CleanFile, attachment_storage
 from grievances.models import (
+    FACEBOOK_CHANNELS,
     Attachment,
     Category,
     Feedback,
@@ -56,7 +57,6 @@ Kind = GrievanceEvent.Kind
 S = GrievanceStatus
 # Facebook allows 8,000 characters in a comment; SMS and the tracking page are happier shorter.
 REPLY_MAX_LENGTH = 2000
-FACEBOOK_CHANNELS = (GrievanceChannel.FACEBOOK_COMMENT, GrievanceChannel.FACEBOOK_POST)
 
 
 # --- helpers ----------------------------------------------------------------------------------

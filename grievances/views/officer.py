@@ -34,9 +34,9 @@ from grievances import officer_forms as f
 from grievances import services
 from grievances.inbox import TABS, InboxFilters
 from grievances.models import (
+    FACEBOOK_CHANNELS,
     Category,
     Grievance,
-    GrievanceChannel,
     GrievanceEvent,
     GrievanceStatus,
     Reply,
@@ -64,7 +64,6 @@ from offices.selectors import (
 )
 
 FACEBOOK_SOURCE_TEMPLATE = "facebook/_grievance_source.html"
-FACEBOOK_CHANNELS = (GrievanceChannel.FACEBOOK_COMMENT, GrievanceChannel.FACEBOOK_POST)
 
 
 # --- helpers ------------------------------------------------------------------------------------
