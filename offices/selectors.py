@@ -1,37 +1,7 @@
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from accounts.models import User
-from offices.models import District, Office, OfficeMembership, OfficeRole
-
-
-def user_reads_everything(user: User | AnonymousUser) -> bool:
-    """National staff and superusers see every office."""
-    return bool(user.is_authenticated and (user.is_national or user.is_superuser))
-
-
-def office_ids_for_user(*, user: User | AnonymousUser) -> list[int] | None:
-    """The offices whose grievances `user` may read; None means every office."""
-    if not user.is_authenticated:
-        return []
-    if user_reads_everything(user):
-        return None
-    return list(OfficeMembership.objects.filter(user=user).values_list("office_id", flat=True))
-
-
-def office_role_for_user(*, user: User, office: Office) -> str | None:
-    return (
-        OfficeMembership.objects.filter(user=user, office=office)
-        .values_list("role", flat=True)
-        .first()
-    )
-
-
-def office_user_may_manage(*, user: User, office: Office) -> bool:
-    """GROs and heads assign others' work and transfer; so do superusers."""
-    if user.is_superuser:
-        return True
-    return office_role_for_user(user=user, office=office) in (OfficeRole.GRO, OfficeRole.HEAD)
+from offices.models import District, Office
 
 
 def office_members(*, office: Office) -> QuerySet[User]:

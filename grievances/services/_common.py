@@ -1,24 +1,21 @@
-"""Helpers every grievance service shares: the row lock, the access checks, the event."""
+"""Helpers every grievance service shares: the row lock, the gate's checks, the event."""
 
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.utils import translation
-from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.calendar import add_working_days
 from core.digits import to_bangla_digits
+from grievances.access import access_for
 from grievances.models import (
     Grievance,
     GrievanceEvent,
     GrievanceStatus,
 )
 from grievances.services.notify import grievance_notify_citizen
-from offices.models import Office
-from offices.selectors import office_role_for_user, office_user_may_manage
 
 Kind = GrievanceEvent.Kind
 S = GrievanceStatus
@@ -32,20 +29,17 @@ def _lock(grievance: Grievance) -> Grievance:
     return Grievance.objects.select_for_update().get(pk=grievance.pk)
 
 
-def _ensure_may_act(actor: User | None, office: Office) -> None:
-    """Defence in depth behind the selectors: members of the office act; national staff never."""
-    if actor is None or actor.is_superuser:
-        return
-    if actor.is_national:
-        raise PermissionDenied(_("National viewers can read but not change grievances."))
-    if office_role_for_user(user=actor, office=office) is None:
-        raise PermissionDenied(_("You do not work in this grievance's office."))
+def _ensure_may_act(actor: User | None, grievance: Grievance) -> None:
+    """Defence in depth behind the selectors, asked of the gate. The system (actor None) acts.
+
+    Call it on the locked row: a transfer that committed first has changed the office."""
+    if actor is not None:
+        access_for(actor, grievance).ensure_may_act()
 
 
-def _ensure_may_manage(actor: User | None, office: Office) -> None:
-    _ensure_may_act(actor, office)
-    if actor is not None and not office_user_may_manage(user=actor, office=office):
-        raise PermissionDenied(_("Only the office's GRO or head may do this."))
+def _ensure_may_manage(actor: User | None, grievance: Grievance) -> None:
+    if actor is not None:
+        access_for(actor, grievance).ensure_may_manage()
 
 
 def _event(grievance: Grievance, kind: str, actor: User | None, **fields: Any) -> GrievanceEvent:

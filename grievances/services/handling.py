@@ -21,7 +21,7 @@ from grievances.services._common import (
     _lock,
     _tier_deadline,
 )
-from grievances.services.status import grievance_change_status
+from grievances.services.status import change_status_locked
 from offices.models import Office, OfficeMembership
 
 Kind = GrievanceEvent.Kind
@@ -35,9 +35,13 @@ S = GrievanceStatus
 def grievance_accept(*, grievance: Grievance, actor: User | None, note: str = "") -> Grievance:
     """It is a grievance: the tier's working-day clock starts now."""
     grievance = _lock(grievance)  # first the lock, then the check: a transfer may have won
-    _ensure_may_act(actor, grievance.office)
+    _ensure_may_act(actor, grievance)
+    return _accept_locked(grievance=grievance, actor=actor, note=note)
+
+
+def _accept_locked(*, grievance: Grievance, actor: User | None, note: str = "") -> Grievance:
     now = timezone.now()
-    return grievance_change_status(
+    return change_status_locked(
         grievance=grievance,
         to=S.ACCEPTED,
         actor=actor,
@@ -51,12 +55,12 @@ def grievance_mark_not_grievance(
     *, grievance: Grievance, actor: User | None, reason: str, note: str = ""
 ) -> Grievance:
     grievance = _lock(grievance)
-    _ensure_may_act(actor, grievance.office)
+    _ensure_may_act(actor, grievance)
     if reason not in NotGrievanceReason.values:
         raise ApplicationError(_("Choose why this is not a grievance."))
     if reason == NotGrievanceReason.OTHER and not note.strip():
         raise ApplicationError(_("Say why this is not a grievance."))
-    return grievance_change_status(
+    return change_status_locked(
         grievance=grievance,
         to=S.NOT_GRIEVANCE,
         actor=actor,
@@ -71,12 +75,12 @@ def grievance_mark_duplicate(
     *, grievance: Grievance, original: Grievance, actor: User | None, note: str = ""
 ) -> Grievance:
     grievance = _lock(grievance)
-    _ensure_may_act(actor, grievance.office)
+    _ensure_may_act(actor, grievance)
     while original.duplicate_of_id is not None:  # always link to the first one
         original = original.duplicate_of  # type: ignore[assignment]
     if original.pk == grievance.pk:
         raise ApplicationError(_("A grievance cannot duplicate itself."))
-    return grievance_change_status(
+    return change_status_locked(
         grievance=grievance,
         to=S.DUPLICATE,
         actor=actor,
@@ -90,18 +94,18 @@ def grievance_assign(*, grievance: Grievance, assignee: User, actor: User | None
     """Give the grievance to `assignee`. Officers may take work; GROs and heads give it."""
     grievance = _lock(grievance)
     if actor is not None and actor.pk != assignee.pk:
-        _ensure_may_manage(actor, grievance.office)
+        _ensure_may_manage(actor, grievance)
     else:
-        _ensure_may_act(actor, grievance.office)
-    if not OfficeMembership.objects.filter(user=assignee, office=grievance.office).exists():
+        _ensure_may_act(actor, grievance)
+    if not OfficeMembership.objects.filter(user=assignee, office_id=grievance.office_id).exists():
         raise ApplicationError(_("%(user)s does not work in this office.") % {"user": assignee})
     if not grievance.is_open:
         raise ApplicationError(_("Only an open grievance can be assigned."))
 
     if grievance.status == S.NEW:
-        grievance = grievance_accept(grievance=grievance, actor=actor)
+        grievance = _accept_locked(grievance=grievance, actor=actor)
     if grievance.status == S.ACCEPTED:
-        grievance = grievance_change_status(
+        grievance = change_status_locked(
             grievance=grievance,
             to=S.IN_PROGRESS,
             actor=actor,
@@ -121,7 +125,7 @@ def grievance_transfer(
 ) -> Grievance:
     """Change the owner office. Status, tier and deadline stay; the event says what happened."""
     grievance = _lock(grievance)
-    _ensure_may_manage(actor, grievance.office)
+    _ensure_may_manage(actor, grievance)
     if not reason.strip():
         raise ApplicationError(_("Say why the grievance is being transferred."))
     if to_office.pk == grievance.office_id:
@@ -162,7 +166,7 @@ def grievance_categorise(
     *, grievance: Grievance, category: Category, actor: User | None
 ) -> Grievance:
     grievance = _lock(grievance)
-    _ensure_may_act(actor, grievance.office)
+    _ensure_may_act(actor, grievance)
     previous = grievance.category
     grievance.category = category
     grievance.last_activity_at = timezone.now()
@@ -180,7 +184,7 @@ def grievance_categorise(
 @transaction.atomic
 def grievance_set_priority(*, grievance: Grievance, priority: str, actor: User | None) -> Grievance:
     grievance = _lock(grievance)
-    _ensure_may_act(actor, grievance.office)
+    _ensure_may_act(actor, grievance)
     if priority not in GrievancePriority.values:
         raise ApplicationError(_("Unknown priority."))
     previous = grievance.priority
@@ -194,7 +198,7 @@ def grievance_set_priority(*, grievance: Grievance, priority: str, actor: User |
 def grievance_add_note(*, grievance: Grievance, actor: User, note: str) -> GrievanceEvent:
     """An internal note: officers and auditors see it, the citizen does not."""
     grievance = _lock(grievance)
-    _ensure_may_act(actor, grievance.office)
+    _ensure_may_act(actor, grievance)
     if not note.strip():
         raise ApplicationError(_("Write the note."))
     grievance.last_activity_at = timezone.now()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.calendar import DHAKA, add_working_days
 from core.exceptions import ApplicationError
+from grievances.access import office_access_for
 from grievances.models import (
     Category,
     Grievance,
@@ -21,7 +22,7 @@ from grievances.models import (
     GrievanceStatus,
     IntakeVia,
 )
-from grievances.services._common import _ensure_may_act, _event
+from grievances.services._common import _event
 from grievances.services.notify import _citizen_send_filed
 from grievances.tracking import (
     format_tracking_code,
@@ -76,7 +77,7 @@ def grievance_create(
 ) -> tuple[Grievance, str]:
     """A new grievance in `new`, and the citizen's access key (returned once, stored hashed)."""
     if actor is not None:
-        _ensure_may_act(actor, office)
+        office_access_for(actor, office).ensure_may_act()
     if channel not in GrievanceChannel.values:
         raise ApplicationError(_("Unknown channel."))
     if not description.strip():

@@ -34,7 +34,7 @@ FACEBOOK_CHANNELS = (GrievanceChannel.FACEBOOK_COMMENT, GrievanceChannel.FACEBOO
 def reply_create(*, grievance: Grievance, author: User, body: str, to_facebook: bool) -> Reply:
     """Queue a public reply: PUBLIC_REPLY event, response times, delivery after commit."""
     grievance = _lock(grievance)
-    _ensure_may_act(author, grievance.office)
+    _ensure_may_act(author, grievance)
     body = body.strip()
     if not body:
         raise ApplicationError(_("Write the reply."))
@@ -72,7 +72,7 @@ def reply_create(*, grievance: Grievance, author: User, body: str, to_facebook: 
 def reply_retry(*, reply: Reply, actor: User) -> Reply:
     """Send a failed reply again. Safe to click twice: only a failed reply is re-queued."""
     reply = Reply.objects.select_for_update().select_related("grievance__office").get(pk=reply.pk)
-    _ensure_may_act(actor, reply.grievance.office)
+    _ensure_may_act(actor, reply.grievance)
     if reply.state != ReplyState.FAILED:
         raise ApplicationError(_("Only a reply that failed can be sent again."))
     # A fresh start: the attempts that ran out do not count against the new try.

@@ -24,7 +24,7 @@ from grievances.services._common import (
     _lock,
     _tier_deadline,
 )
-from grievances.services.status import grievance_change_status
+from grievances.services.status import change_status_locked
 from grievances.workflow import citizen_time_to_answer_is_up, office_may_close
 
 Kind = GrievanceEvent.Kind
@@ -45,7 +45,7 @@ def grievance_resolve(
 ) -> Grievance:
     """Publish the office's answer. An outcome is required; a referral names where it went."""
     grievance = _lock(grievance)
-    _ensure_may_act(actor, grievance.office)
+    _ensure_may_act(actor, grievance)
     if outcome not in GrievanceOutcome.values:
         raise ApplicationError(_("Choose the outcome."))
     if outcome == GrievanceOutcome.REFERRED and not referred_to.strip():
@@ -56,7 +56,7 @@ def grievance_resolve(
     if not note.strip():
         raise ApplicationError(_("Write the answer the citizen will see."))
     now = timezone.now()
-    return grievance_change_status(
+    return change_status_locked(
         grievance=grievance,
         to=S.RESOLVED,
         actor=actor,
@@ -77,7 +77,7 @@ def grievance_close(*, grievance: Grievance, actor: User | None, note: str = "")
     None); or the office's GRO or head closes it after the citizen's time, saying why."""
     grievance = _lock(grievance)
     if actor is not None:
-        _ensure_may_manage(actor, grievance.office)
+        _ensure_may_manage(actor, grievance)
         if grievance.status == S.RESOLVED and not office_may_close(
             status=grievance.status,
             resolved_at=grievance.resolved_at,
@@ -93,7 +93,7 @@ def grievance_close(*, grievance: Grievance, actor: User | None, note: str = "")
             )
         if not note.strip():
             raise ApplicationError(_("Say why the office is closing the grievance."))
-    return grievance_change_status(
+    return change_status_locked(
         grievance=grievance,
         to=S.CLOSED,
         actor=actor,
@@ -121,10 +121,10 @@ def _cleared_resolution() -> dict[str, Any]:
 def grievance_reopen(*, grievance: Grievance, actor: User | None, note: str) -> Grievance:
     """The citizen (actor None) or the office says it was not fixed: back to work, same tier."""
     grievance = _lock(grievance)
-    _ensure_may_act(actor, grievance.office)
+    _ensure_may_act(actor, grievance)
     _ensure_citizen_may_still_answer(grievance)
     previous = {"outcome": grievance.outcome, "outcome_note": grievance.outcome_note}
-    return grievance_change_status(
+    return change_status_locked(
         grievance=grievance,
         to=S.IN_PROGRESS,
         actor=actor,
@@ -142,7 +142,7 @@ def grievance_reopen(*, grievance: Grievance, actor: User | None, note: str) -> 
 def grievance_appeal(*, grievance: Grievance, actor: User | None, reason: str) -> Grievance:
     """Tier 2: the appeal officer's office (the parent office) takes it, with a new deadline."""
     grievance = _lock(grievance)
-    _ensure_may_act(actor, grievance.office)
+    _ensure_may_act(actor, grievance)
     _ensure_citizen_may_still_answer(grievance)
     if grievance.tier != GrievanceTier.OFFICE:
         raise ApplicationError(_("This grievance has already been appealed."))
@@ -154,7 +154,7 @@ def grievance_appeal(*, grievance: Grievance, actor: User | None, reason: str) -
 
     from_office = grievance.office
     now = timezone.now()
-    grievance = grievance_change_status(
+    grievance = change_status_locked(
         grievance=grievance,
         to=S.IN_PROGRESS,
         actor=actor,

@@ -1,4 +1,5 @@
-"""The one place a grievance's status changes."""
+"""The one place a grievance's status changes: checked against grievances/workflow.py,
+under the row lock, with a STATUS_CHANGED event."""
 
 from typing import Any
 
@@ -35,7 +36,29 @@ def grievance_change_status(
     event_data: dict[str, Any] | None = None,
 ) -> Grievance:
     """Move `grievance` to `to` if the workflow allows it, with other fields in the same save."""
-    grievance = _lock(grievance)
+    return change_status_locked(
+        grievance=_lock(grievance),
+        to=to,
+        actor=actor,
+        note=note,
+        is_public=is_public,
+        updates=updates,
+        event_data=event_data,
+    )
+
+
+def change_status_locked(
+    *,
+    grievance: Grievance,
+    to: str,
+    actor: User | None,
+    note: str = "",
+    is_public: bool = True,
+    updates: dict[str, Any] | None = None,
+    event_data: dict[str, Any] | None = None,
+) -> Grievance:
+    """`grievance_change_status` for a service that already holds the row lock (from `_lock`,
+    in its transaction): the row is not locked and re-read a second time."""
     from_status = grievance.status
     if not can_transition(from_status, to):
         raise ApplicationError(

@@ -2,7 +2,8 @@
 
 Thin views: a form parses, a selector reads (scoped to the user's offices: another office's
 grievance is a 404), a service writes. Every action is a plain POST form that works without
-JavaScript. National viewers read everything and change nothing (403 on every write).
+JavaScript. What a user may do is the access gate's answer (grievances/access.py): national
+viewers read everything and change nothing (403 on every write).
 """
 
 from collections.abc import Callable
@@ -32,6 +33,7 @@ from core.exceptions import ApplicationError
 from grievances import inbox as inbox_module
 from grievances import officer_forms as f
 from grievances import services
+from grievances.access import GrievanceAccess, access_for, staff_access_for
 from grievances.inbox import TABS, InboxFilters
 from grievances.models import (
     Category,
@@ -55,13 +57,8 @@ from grievances.selectors import (
     staff_notification_list_for_user,
 )
 from grievances.workflow import next_statuses, office_may_close
-from offices.models import Office, OfficeRole, Upazila
-from offices.selectors import (
-    office_ids_for_user,
-    office_members,
-    office_role_for_user,
-    user_reads_everything,
-)
+from offices.models import Office, Upazila
+from offices.selectors import office_members
 
 FACEBOOK_SOURCE_TEMPLATE = "facebook/_grievance_source.html"
 FACEBOOK_CHANNELS = (GrievanceChannel.FACEBOOK_COMMENT, GrievanceChannel.FACEBOOK_POST)
@@ -70,29 +67,20 @@ FACEBOOK_CHANNELS = (GrievanceChannel.FACEBOOK_COMMENT, GrievanceChannel.FACEBOO
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def _ensure_may_write(user: User) -> None:
-    if user.is_national and not user.is_superuser:
-        raise PermissionDenied(_("National viewers can read but not change grievances."))
-
-
 def _category_choices() -> list[tuple[int, str]]:
     return [(c.pk, c.name) for c in category_list()]
 
 
-def _office_ids(user: User) -> list[int] | None:
-    return office_ids_for_user(user=user)
-
-
 def _upazila_choices(user: User) -> list[tuple[int, str]]:
     upazilas = Upazila.objects.all()
-    if not user_reads_everything(user):
+    if not staff_access_for(user).reads_everything:
         # A subquery, not the office id list: one query fewer per page.
         upazilas = upazilas.filter(district__offices__memberships__user=user)
     return [(u.pk, u.name) for u in upazilas.distinct().order_by("name_en")]
 
 
 def _member_choices(user: User) -> list[tuple[int, str]]:
-    if user_reads_everything(user):
+    if staff_access_for(user).reads_everything:
         return []  # national viewers assign nothing; the filter by assignee is per office
     users = User.objects.filter(
         memberships__office__memberships__user=user, is_active=True
@@ -182,7 +170,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "next_query": next_query,
             "first_query": query.urlencode(),
             "bulk_form": bulk_form,
-            "may_write": not user.is_national or user.is_superuser,
+            "may_write": staff_access_for(user).may_write,
             "notification_count": page.counts["notifications"],
             "notifications_capped": page.counts["notifications"] >= inbox_module.COUNT_CAP,
             "is_first_page": not cursor,
@@ -194,7 +182,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 def inbox_bulk(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    _ensure_may_write(user)
+    staff_access_for(user).ensure_may_write()
     form = f.BulkActionForm(
         request.POST, categories=_category_choices(), assignees=_member_choices(user)
     )
@@ -245,9 +233,9 @@ def _facebook_source_template(grievance: Grievance) -> str:
     return FACEBOOK_SOURCE_TEMPLATE
 
 
-def _contact(user: User, grievance: Grievance, role: str | None) -> dict[str, Any]:
+def _contact(access: GrievanceAccess, grievance: Grievance) -> dict[str, Any]:
     """GROs and heads see the citizen's contact; officers and national viewers a masked one."""
-    full = user.is_superuser or role in (OfficeRole.GRO, OfficeRole.HEAD)
+    full = access.sees_contact
     return {
         "name": grievance.citizen_name,
         "phone": grievance.citizen_phone if full else mask_phone(grievance.citizen_phone),
@@ -273,11 +261,8 @@ def _render_detail(
     action_forms: dict[str, forms.Form] | None = None,
 ) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    role = office_role_for_user(user=user, office=grievance.office)
-    may_write = (not user.is_national or user.is_superuser) and (
-        role is not None or user.is_superuser
-    )
-    may_manage = user.is_superuser or role in (OfficeRole.GRO, OfficeRole.HEAD)
+    access = access_for(user, grievance)
+    may_write, may_manage = access.may_act, access.may_manage
     events = grievance_timeline(grievance=grievance)
     for event in events:
         event.to_status_label = (  # type: ignore[attr-defined]
@@ -303,7 +288,7 @@ def _render_detail(
         "public_events": [e for e in events if e.is_public],
         "internal_events": [e for e in events if not e.is_public],
         "replies": reply_list_for_grievance(grievance=grievance),
-        "contact": _contact(user, grievance, role),
+        "contact": _contact(access, grievance),
         "may_write": may_write,
         "may_manage": may_manage,
         "statuses": [str(s) for s in statuses],
@@ -544,8 +529,9 @@ def _entry_recorded_message(grievance: Grievance) -> str:
 @login_required
 def grievance_new(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    _ensure_may_write(user)
-    office_ids = _office_ids(user) or []
+    staff = staff_access_for(user)
+    staff.ensure_may_write()
+    office_ids = staff.readable_office_ids() or []
     offices = list(Office.objects.filter(pk__in=office_ids, is_active=True))
     if not offices and not user.is_superuser:
         raise PermissionDenied(_("You do not work in any office."))
