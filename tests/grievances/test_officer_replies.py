@@ -131,7 +131,9 @@ def test_facebook_source_hook_renders_nothing_without_the_integration(client, of
     grievance = GrievanceFactory(office=office, channel=GrievanceChannel.FACEBOOK_COMMENT)
     client.force_login(officer)
 
-    with mock.patch("grievances.views.officer.FACEBOOK_SOURCE_TEMPLATE", "facebook/_absent.html"):
+    with mock.patch(
+        "grievances.views.officer.detail.FACEBOOK_SOURCE_TEMPLATE", "facebook/_absent.html"
+    ):
         response = client.get(reverse("grievances:officer-grievance", args=[grievance.pk]))
 
     assert response.status_code == 200
