@@ -36,9 +36,9 @@ from core.calendar import (
 from core.links import site_link
 from core.models import Holiday
 from grievances.models import (
+    FACEBOOK_CHANNELS,
     OPEN_STATUSES,
     Grievance,
-    GrievanceChannel,
     GrievanceEvent,
     GrievanceStatus,
     StaffNotification,
@@ -49,9 +49,8 @@ from integrations.notifications.services import notification_queue
 from offices.models import Office, OfficeRole
 
 Kind = GrievanceEvent.Kind
-FACEBOOK_CHANNELS = (GrievanceChannel.FACEBOOK_COMMENT, GrievanceChannel.FACEBOOK_POST)
 # Level 3 goes beyond the office: to the appeal officer's office (the parent office's GRO or
-# head), who may then read, not change, the grievance (grievances.selectors).
+# head), who may then read, not change, the grievance (grievances.access).
 APPEAL_OFFICE_LEVEL = 3
 MAX_LEVEL = APPEAL_OFFICE_LEVEL
 
@@ -75,7 +74,9 @@ def _overdue_since_cutoff(now: datetime, working_days: int) -> datetime:
     return datetime.combine(day + timedelta(days=1), time.min, tzinfo=DHAKA)
 
 
-def offices_with_live_grievances() -> list[int]:
+def active_office_ids() -> list[int]:
+    """Every active office, whether or not it has a live grievance: the deadline sweep checks
+    each one (an office with nothing due costs a few empty queries)."""
     return list(Office.objects.filter(is_active=True).values_list("pk", flat=True))
 
 

@@ -59,6 +59,10 @@ class GrievanceChannel(models.TextChoices):
     OPEN311 = "open311", _("Open311")
 
 
+# The channels whose grievances came from Facebook: answered there, watched for edits there.
+FACEBOOK_CHANNELS = (GrievanceChannel.FACEBOOK_COMMENT, GrievanceChannel.FACEBOOK_POST)
+
+
 class IntakeVia(models.TextChoices):
     """How a complaint recorded by an officer (`officer_entry`) reached the office."""
 

@@ -1,6 +1,21 @@
-"""Every write to a grievance and its replies, one module per part of the work.
+"""Writes to grievances and their replies, one module per part of the work:
 
-`from grievances.services import x` works for every public name: import from here.
+    status      the one place a status changes (grievances/workflow.py's table)
+    intake      new grievances: one, a channel's batch, an officer's entry; source changes
+    handling    the office at work: accept, triage, assign, transfer, categorise, notes
+    resolution  resolve, close, reopen, appeal
+    citizen     what the citizen does: file, add information, feedback; forgetting a name
+    notify      the citizen's SMS / e-mail (filed, and news about their grievance)
+    replies     public replies: the outbox row and its delivery state
+    staff       staff notifications
+    _common     the row lock, the access gate's checks, the event
+
+A service that changes an existing grievance locks its row first, then asks the access gate
+(grievances/access.py), then writes. Creating one locks nothing (the tracking-code upsert
+serialises filings per office). Not every write is here: the deadline sweep's (due-soon
+warnings, escalation, interim updates, staff notifications) live in grievances/escalation.py,
+which closes through `grievance_close` here.
+Import from here: `from grievances.services import x` works for every public name.
 """
 
 from grievances.services.citizen import (

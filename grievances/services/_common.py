@@ -13,13 +13,8 @@ from grievances.access import access_for
 from grievances.models import (
     Grievance,
     GrievanceEvent,
-    GrievanceStatus,
 )
 from grievances.services.notify import grievance_notify_citizen
-
-Kind = GrievanceEvent.Kind
-S = GrievanceStatus
-
 
 # --- helpers ----------------------------------------------------------------------------------
 

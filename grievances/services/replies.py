@@ -8,10 +8,9 @@ from accounts.models import User
 from core.exceptions import ApplicationError
 from core.tasks import enqueue_after_commit
 from grievances.models import (
+    FACEBOOK_CHANNELS,
     Grievance,
-    GrievanceChannel,
     GrievanceEvent,
-    GrievanceStatus,
     Reply,
     ReplyState,
 )
@@ -19,12 +18,10 @@ from grievances.services._common import _ensure_may_act, _event, _lock
 from grievances.tasks import reply_deliver_task
 
 Kind = GrievanceEvent.Kind
-S = GrievanceStatus
 
 
 # Facebook allows 8,000 characters in a comment; SMS and the tracking page are happier shorter.
 REPLY_MAX_LENGTH = 2000
-FACEBOOK_CHANNELS = (GrievanceChannel.FACEBOOK_COMMENT, GrievanceChannel.FACEBOOK_POST)
 
 
 # --- public replies: an outbox row first, delivered by a task ---------------------------------

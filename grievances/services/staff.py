@@ -5,14 +5,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from grievances.models import (
-    GrievanceEvent,
-    GrievanceStatus,
     StaffNotification,
 )
-
-Kind = GrievanceEvent.Kind
-S = GrievanceStatus
-
 
 # --- staff notifications ----------------------------------------------------------------------
 

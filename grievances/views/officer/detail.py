@@ -16,8 +16,8 @@ from accounts.models import User
 from grievances import officer_forms as f
 from grievances.access import GrievanceAccess, access_for
 from grievances.models import (
+    FACEBOOK_CHANNELS,
     Grievance,
-    GrievanceChannel,
     GrievanceEvent,
     GrievanceStatus,
 )
@@ -33,7 +33,6 @@ from offices.models import Office
 from offices.selectors import office_members
 
 FACEBOOK_SOURCE_TEMPLATE = "facebook/_grievance_source.html"
-FACEBOOK_CHANNELS = (GrievanceChannel.FACEBOOK_COMMENT, GrievanceChannel.FACEBOOK_POST)
 
 
 # --- the grievance page --------------------------------------------------------------------------
