@@ -50,7 +50,7 @@ from offices.models import Office, OfficeRole
 
 Kind = GrievanceEvent.Kind
 # Level 3 goes beyond the office: to the appeal officer's office (the parent office's GRO or
-# head), who may then read, not change, the grievance (grievances.selectors).
+# head), who may then read, not change, the grievance (grievances.access).
 APPEAL_OFFICE_LEVEL = 3
 MAX_LEVEL = APPEAL_OFFICE_LEVEL
 
@@ -74,7 +74,9 @@ def _overdue_since_cutoff(now: datetime, working_days: int) -> datetime:
     return datetime.combine(day + timedelta(days=1), time.min, tzinfo=DHAKA)
 
 
-def offices_with_live_grievances() -> list[int]:
+def active_office_ids() -> list[int]:
+    """Every active office, whether or not it has a live grievance: the deadline sweep checks
+    each one (an office with nothing due costs a few empty queries)."""
     return list(Office.objects.filter(is_active=True).values_list("pk", flat=True))
 
 

@@ -3,13 +3,11 @@
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.models import User
-from grievances.escalation import APPEAL_OFFICE_LEVEL
+from grievances.access import access_for, staff_access_for
 from grievances.inbox import (
     TABS,
     InboxFilters,
@@ -31,14 +29,16 @@ from grievances.models import (
     StaffNotification,
 )
 from grievances.tracking import access_key_matches, normalise_tracking_code
-from offices.models import OfficeMembership, OfficeRole
-from offices.selectors import office_ids_for_user
+
+# What a grievance page and a list row show with the grievance: one query, not four.
+_GRIEVANCE_RELATED = ("office", "district", "category", "assigned_to")
 
 
 def grievance_list_for_user(*, user: User | AnonymousUser) -> GrievanceQuerySet:
-    """The grievances `user` may read: their offices' only; national staff read all."""
-    office_ids = office_ids_for_user(user=user)
-    grievances = Grievance.objects.select_related("office", "district", "category", "assigned_to")
+    """The grievances `user` reads in their office's lists: their offices' only; national staff
+    read all (the gate's read rule, grievances/access.py)."""
+    office_ids = staff_access_for(user).readable_office_ids()
+    grievances = Grievance.objects.select_related(*_GRIEVANCE_RELATED)
     if office_ids is None:
         return grievances.all()
     return grievances.for_offices(office_ids)
@@ -46,32 +46,19 @@ def grievance_list_for_user(*, user: User | AnonymousUser) -> GrievanceQuerySet:
 
 def grievance_list_escalated_to_user(*, user: User | AnonymousUser) -> GrievanceQuerySet:
     """Other offices' grievances escalated to the appeal officer's office where `user` is GRO
-    or head (DESIGN.md §5.4, level 3): they are told, so they may read them, never change them.
+    or head (DESIGN.md §5.4, level 3): they may read them, never change them (the gate's rule).
     Not in the inbox: the escalation notification links to each one."""
-    if not user.is_authenticated:
+    escalated = staff_access_for(user).escalated_to_me()
+    if escalated is None:
         return Grievance.objects.none()
-    appeal_offices = OfficeMembership.objects.filter(
-        user=user, role__in=(OfficeRole.GRO, OfficeRole.HEAD)
-    ).values("office_id")
-    return Grievance.objects.select_related("office", "district", "category", "assigned_to").filter(
-        office__parent_id__in=appeal_offices, escalation_level__gte=APPEAL_OFFICE_LEVEL
-    )
-
-
-def _grievance_readable(*, user: User | AnonymousUser, pk: int) -> Grievance | None:
-    return (
-        grievance_list_for_user(user=user).filter(pk=pk).first()
-        or grievance_list_escalated_to_user(user=user).filter(pk=pk).first()
-    )
+    return Grievance.objects.select_related(*_GRIEVANCE_RELATED).filter(escalated)
 
 
 def grievance_get_for_user(*, user: User | AnonymousUser, pk: int) -> Grievance:
-    """404, not 403, for other offices' grievances: don't reveal that they exist.
-
-    The appeal officer's office also reads its districts' grievances escalated to it.
-    """
-    grievance = _grievance_readable(user=user, pk=pk)
-    if grievance is None:
+    """404, not 403, for a grievance the gate does not let `user` read: don't reveal that it
+    exists. The appeal officer's office also reads its districts' escalated grievances."""
+    grievance = Grievance.objects.select_related(*_GRIEVANCE_RELATED).filter(pk=pk).first()
+    if grievance is None or not access_for(user, grievance).may_read:
         raise Http404
     return grievance
 
@@ -79,13 +66,8 @@ def grievance_get_for_user(*, user: User | AnonymousUser, pk: int) -> Grievance:
 def grievance_get_for_user_to_change(*, user: User | AnonymousUser, pk: int) -> Grievance:
     """Only the owner office's staff change a grievance: national viewers and the appeal
     officer reading an escalation are refused (403: they may see it); anyone else gets 404."""
-    grievance = grievance_list_for_user(user=user).filter(pk=pk).first()
-    if grievance is None:
-        if grievance_list_escalated_to_user(user=user).filter(pk=pk).exists():
-            raise PermissionDenied(_("This grievance belongs to another office: you can read it."))
-        raise Http404
-    if isinstance(user, User) and user.is_national and not user.is_superuser:
-        raise PermissionDenied(_("National viewers can read but not change grievances."))
+    grievance = grievance_get_for_user(user=user, pk=pk)
+    access_for(user, grievance).ensure_may_act()
     return grievance
 
 
@@ -199,7 +181,7 @@ def attachment_get_for_download(
         citizen_grievance = grievance_get_for_citizen(code=code, key=key)
         if citizen_grievance is not None and citizen_grievance.pk == grievance.pk:
             return attachment
-    if user.is_authenticated and _grievance_readable(user=user, pk=grievance.pk) is not None:
+    if access_for(user, grievance).may_read:
         return attachment
     raise Http404
 

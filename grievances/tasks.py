@@ -50,10 +50,10 @@ def reply_sweep_task(*, older_than_minutes: int = 2) -> int:
 
 @shared_task
 def grievance_deadline_sweep_task() -> int:
-    """Beat: fan out one deadline check per office that has open or resolved grievances."""
-    from grievances.escalation import offices_with_live_grievances
+    """Beat: fan out one deadline check per active office."""
+    from grievances.escalation import active_office_ids
 
-    office_ids = offices_with_live_grievances()
+    office_ids = active_office_ids()
     for office_id in office_ids:
         grievance_deadlines_office_task.delay(office_id=office_id)
     return len(office_ids)

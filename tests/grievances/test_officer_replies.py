@@ -43,13 +43,13 @@ def test_first_public_reply_records_the_first_response_and_enqueues_delivery(
     grievance = GrievanceFactory(office=office)
 
     with (
-        mock.patch("grievances.services.reply_deliver_task.delay") as deliver,
+        mock.patch("grievances.services.replies.reply_deliver_task.delay") as deliver,
         django_capture_on_commit_callbacks(execute=True),
     ):
         first = reply_create(grievance=grievance, author=officer, body="দেখছি", to_facebook=False)
     grievance.refresh_from_db()
     first_response = grievance.first_responded_at
-    with mock.patch("grievances.services.reply_deliver_task.delay"):
+    with mock.patch("grievances.services.replies.reply_deliver_task.delay"):
         reply_create(grievance=grievance, author=officer, body="হালনাগাদ", to_facebook=False)
     grievance.refresh_from_db()
 
@@ -131,7 +131,9 @@ def test_facebook_source_hook_renders_nothing_without_the_integration(client, of
     grievance = GrievanceFactory(office=office, channel=GrievanceChannel.FACEBOOK_COMMENT)
     client.force_login(officer)
 
-    with mock.patch("grievances.views.officer.FACEBOOK_SOURCE_TEMPLATE", "facebook/_absent.html"):
+    with mock.patch(
+        "grievances.views.officer.detail.FACEBOOK_SOURCE_TEMPLATE", "facebook/_absent.html"
+    ):
         response = client.get(reverse("grievances:officer-grievance", args=[grievance.pk]))
 
     assert response.status_code == 200

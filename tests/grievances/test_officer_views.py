@@ -277,7 +277,7 @@ def test_sent_reply_shows_its_state_and_a_failed_one_can_be_retried(
     assert "Graph said no" in page.content.decode()
 
     with (
-        mock.patch("grievances.services.reply_deliver_task.delay") as deliver,
+        mock.patch("grievances.services.replies.reply_deliver_task.delay") as deliver,
         django_capture_on_commit_callbacks(execute=True),
     ):
         client.post(reverse("grievances:officer-reply-retry", args=[grievance.pk, reply.pk]))

@@ -173,7 +173,7 @@ def test_reopen_after_the_citizens_time_is_up_is_refused(office, officer):
     later = timezone.now() + timedelta(days=30)
 
     with (
-        mock.patch("grievances.services.timezone.now", return_value=later),
+        mock.patch("grievances.services.resolution.timezone.now", return_value=later),
         pytest.raises(ApplicationError),
     ):
         grievance_reopen(grievance=grievance, actor=None, note="late")

@@ -1,0 +1,208 @@
+"""What citizens do: file, add information, give feedback; and forgetting a name."""
+
+from collections.abc import Sequence
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.exceptions import ApplicationError
+from grievances.attachments import MAX_FILES_PER_GRIEVANCE, CleanFile, attachment_storage
+from grievances.models import (
+    Attachment,
+    Category,
+    Feedback,
+    Grievance,
+    GrievanceChannel,
+    GrievanceEvent,
+    GrievanceStatus,
+)
+from grievances.services._common import _active_digits, _event, _lock
+from grievances.services.intake import grievance_create
+from grievances.services.notify import _citizen_send_filed
+from grievances.services.resolution import grievance_appeal, grievance_close, grievance_reopen
+from offices.models import District, Upazila
+from offices.selectors import office_for_district
+
+Kind = GrievanceEvent.Kind
+S = GrievanceStatus
+
+
+# --- citizens: filing, adding information, feedback ------------------------------------------
+
+
+def _attachments_store(
+    *, grievance: Grievance, files: Sequence[CleanFile], event: GrievanceEvent | None = None
+) -> list[Attachment]:
+    """Write checked files under MEDIA_ROOT and their rows; remove the files if a row fails."""
+    if grievance.attachments.count() + len(files) > MAX_FILES_PER_GRIEVANCE:
+        raise ApplicationError(
+            _("A grievance can have at most %(count)s files.")
+            % {"count": _active_digits(MAX_FILES_PER_GRIEVANCE)}
+        )
+    storage = attachment_storage()
+    saved: list[str] = []
+    attachments = []
+    try:
+        for clean in files:
+            name = storage.save(clean.storage_name(), ContentFile(clean.content))
+            saved.append(name)
+            attachment = Attachment(
+                grievance=grievance,
+                event=event,
+                file=name,
+                original_name=clean.original_name,
+                content_type=clean.content_type,
+                size=len(clean.content),
+                sha256=clean.sha256,
+            )
+            attachment.full_clean()
+            attachment.save()
+            attachments.append(attachment)
+    except Exception:
+        for name in saved:
+            storage.delete(name)
+        raise
+    return attachments
+
+
+def grievance_file_by_citizen(
+    *,
+    district: District,
+    description: str,
+    upazila: Upazila | None = None,
+    category: Category | None = None,
+    citizen_name: str = "",
+    citizen_phone: str = "",
+    citizen_email: str = "",
+    is_anonymous: bool = False,
+    show_name_publicly: bool = False,
+    files: Sequence[CleanFile] = (),
+    language: str = "bn",
+) -> tuple[Grievance, str]:
+    """A grievance from the web form, its files, and the tracking code by SMS and e-mail.
+
+    Returns the grievance and its access key: shown once on screen, sent once, never stored.
+    """
+    grievance, access_key = grievance_create(
+        office=office_for_district(district=district),
+        channel=GrievanceChannel.WEB,
+        description=description,
+        district=district,
+        upazila=upazila,
+        category=category,
+        citizen_name=citizen_name,
+        citizen_phone=citizen_phone,
+        citizen_email=citizen_email,
+        is_anonymous=is_anonymous,
+        show_name_publicly=show_name_publicly,
+        language=language,
+    )
+    _citizen_send_filed(grievance=grievance, access_key=access_key)
+    # Last, so nothing after it can fail and leave files on disk for a rolled-back grievance.
+    _attachments_store(grievance=grievance, files=files)
+    return grievance, access_key
+
+
+# Statuses in which the citizen can no longer add anything: the matter is finished or merged.
+_FINISHED = (S.CLOSED, S.DUPLICATE)
+
+
+@transaction.atomic
+def grievance_add_citizen_info(
+    *, grievance: Grievance, text: str, files: Sequence[CleanFile] = ()
+) -> GrievanceEvent:
+    """The citizen (holding the key) adds text and/or files: a private CITIZEN_INFO event."""
+    grievance = _lock(grievance)
+    text = text.strip()
+    if grievance.status in _FINISHED:
+        raise ApplicationError(
+            _("This grievance is closed. To raise the matter again, file a new grievance.")
+        )
+    if not text and not files:
+        raise ApplicationError(_("Write something or attach a file."))
+    grievance.last_activity_at = timezone.now()
+    grievance.save(update_fields=["last_activity_at", "updated_at"])
+    # Private: the citizen's words are for the office, never for the public page.
+    event = _event(
+        grievance, Kind.CITIZEN_INFO, None, note=text, is_public=False, data={"files": len(files)}
+    )
+    _attachments_store(grievance=grievance, files=files, event=event)
+    return event
+
+
+FEEDBACK_REOPEN = "reopen"
+FEEDBACK_APPEAL = "appeal"
+
+
+@transaction.atomic
+def feedback_submit(
+    *,
+    grievance: Grievance,
+    is_fixed: bool,
+    rating: int,
+    comment: str = "",
+    next_step: str = "",
+) -> Feedback:
+    """The citizen's word on a resolved grievance (DESIGN.md §3.2).
+
+    Fixed: the grievance closes. Not fixed: it is reopened at the same tier, or appealed to
+    tier 2 (the parent office), within GRIEVANCE_CITIZEN_RESPONSE_DAYS working days.
+    """
+    grievance = _lock(grievance)
+    if grievance.status != S.RESOLVED:
+        raise ApplicationError(_("Feedback can be given once the office has resolved it."))
+    if not 1 <= rating <= 5:
+        raise ApplicationError(_("Choose a rating from 1 to 5."))
+    if not is_fixed and next_step not in (FEEDBACK_REOPEN, FEEDBACK_APPEAL):
+        raise ApplicationError(_("Choose whether to reopen or to appeal."))
+
+    feedback = Feedback(grievance=grievance, is_fixed=is_fixed, rating=rating, comment=comment)
+    feedback.full_clean()
+    feedback.save()
+    # The comment stays private: public events get a neutral note the citizen did not write.
+    _event(
+        grievance,
+        Kind.FEEDBACK,
+        None,
+        note=comment.strip(),
+        is_public=False,
+        data={
+            "is_fixed": is_fixed,
+            "rating": rating,
+            "next_step": next_step if not is_fixed else "",
+        },
+    )
+    if is_fixed:
+        grievance_close(
+            grievance=grievance, actor=None, note=_("The citizen confirmed it was fixed.")
+        )
+    elif next_step == FEEDBACK_REOPEN:
+        grievance_reopen(
+            grievance=grievance, actor=None, note=_("The citizen said it was not fixed.")
+        )
+    else:
+        grievance_appeal(
+            grievance=grievance,
+            actor=None,
+            reason=_("The citizen said it was not fixed and appealed."),
+        )
+    return feedback
+
+
+@transaction.atomic
+def grievances_forget_citizen_name(*, grievance_ids: list[int], reason: str) -> int:
+    """Blank the citizen's name on these grievances (e.g. Meta's data-deletion request).
+
+    The grievance itself stays: it was filed with a public office. An internal event says why.
+    """
+    grievances = list(
+        Grievance.objects.select_for_update().filter(pk__in=grievance_ids).exclude(citizen_name="")
+    )
+    for grievance in grievances:
+        grievance.citizen_name = ""
+        grievance.show_name_publicly = False
+        grievance.save(update_fields=["citizen_name", "show_name_publicly", "updated_at"])
+        _event(grievance, Kind.NOTE, None, note=reason)
+    return len(grievances)

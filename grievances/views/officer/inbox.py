@@ -1,0 +1,161 @@
+"""The officers' inbox, its bulk actions, and staff notifications."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import User
+from core.exceptions import ApplicationError
+from grievances import inbox as inbox_module
+from grievances import officer_forms as f
+from grievances import services
+from grievances.access import staff_access_for
+from grievances.inbox import TABS, InboxFilters
+from grievances.models import (
+    Category,
+)
+from grievances.officer_forms import TAB_LABELS
+from grievances.selectors import (
+    grievance_inbox_for_user,
+    grievance_list_for_user_by_ids,
+    staff_notification_list_for_user,
+)
+from grievances.views.officer._common import (
+    _category_choices,
+    _form_errors,
+    _member_choices,
+    _upazila_choices,
+)
+
+# --- inbox -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    categories = _category_choices()
+    upazilas = _upazila_choices(user)
+    assignees = _member_choices(user)
+    form = f.InboxFilterForm(
+        request.GET or None, categories=categories, upazilas=upazilas, assignees=assignees
+    )
+    filters = InboxFilters()
+    cursor = ""
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = InboxFilters(
+            tab=data["tab"],
+            sort=data["sort"],
+            q=data["q"],
+            category_id=data["category"] or None,
+            channel=data["channel"],
+            upazila_id=data["upazila"] or None,
+            assignee_id=data["assignee"] or None,
+            received_from=data["received_from"],
+            received_to=data["received_to"],
+        )
+        cursor = data["cursor"]
+    page = grievance_inbox_for_user(user=user, filters=filters, cursor=cursor)
+
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    tab_links = []
+    for tab in TABS:
+        tab_query = query.copy()
+        tab_query["tab"] = tab
+        tab_links.append(
+            {
+                "tab": tab,
+                "label": TAB_LABELS[tab],
+                "count": page.counts[tab],
+                "capped": page.counts[tab] >= inbox_module.COUNT_CAP,
+                "query": tab_query.urlencode(),
+            }
+        )
+    next_query = ""
+    if page.next_cursor:
+        next_query_dict = query.copy()
+        next_query_dict["cursor"] = page.next_cursor
+        next_query = next_query_dict.urlencode()
+    bulk_form = f.BulkActionForm(categories=categories, assignees=assignees)
+    return render(
+        request,
+        "officer/inbox.html",
+        {
+            "form": form,
+            "filters": filters,
+            "page": page,
+            "tab_links": tab_links,
+            "next_query": next_query,
+            "first_query": query.urlencode(),
+            "bulk_form": bulk_form,
+            "may_write": staff_access_for(user).may_write,
+            "notification_count": page.counts["notifications"],
+            "notifications_capped": page.counts["notifications"] >= inbox_module.COUNT_CAP,
+            "is_first_page": not cursor,
+        },
+    )
+
+
+@login_required
+@require_POST
+def inbox_bulk(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    staff_access_for(user).ensure_may_write()
+    form = f.BulkActionForm(
+        request.POST, categories=_category_choices(), assignees=_member_choices(user)
+    )
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    back = back or reverse("grievances:officer-inbox")
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect(back)
+
+    data = form.cleaned_data
+    grievances = list(grievance_list_for_user_by_ids(user=user, ids=data["ids"]))
+    done, failed = 0, []
+    for grievance in grievances:
+        try:
+            if data["action"] == "not_grievance":
+                services.grievance_mark_not_grievance(
+                    grievance=grievance, actor=user, reason=data["reason"], note=data["note"]
+                )
+            elif data["action"] == "assign":
+                assignee = User.objects.get(pk=data["assignee"])
+                services.grievance_assign(grievance=grievance, assignee=assignee, actor=user)
+            else:
+                category = Category.objects.get(pk=data["category"])
+                services.grievance_categorise(grievance=grievance, category=category, actor=user)
+            done += 1
+        except (ApplicationError, PermissionDenied) as exc:
+            failed.append(f"{grievance.tracking_code}: {getattr(exc, 'message', exc)}")
+    if done:
+        messages.success(request, _("Done for %(count)s grievance(s).") % {"count": done})
+    for failure in failed:
+        messages.error(request, failure)
+    return redirect(back)
+
+
+# --- staff notifications -----------------------------------------------------------------------------
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if request.method == "POST":
+        services.staff_notification_mark_all_read(user=user)
+        return redirect("grievances:officer-notifications")
+    return render(
+        request,
+        "officer/notifications.html",
+        {"notifications": staff_notification_list_for_user(user=user)},
+    )
