@@ -1,4 +1,6 @@
 from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 
 class TimeStampedModel(models.Model):
@@ -9,12 +11,27 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-class Holiday(models.Model):
+class BilingualName(models.Model):
+    """English and Bangla names; `name` follows the active language."""
+
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_bn = models.CharField(_("name (Bangla)"), max_length=200)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "bn").startswith("en") else self.name_bn
+
+
+class Holiday(BilingualName):
     """A public holiday: not a working day for deadlines. Seeded from core/data/holidays.json."""
 
     date = models.DateField(unique=True)
-    name_en = models.CharField(max_length=200)
-    name_bn = models.CharField(max_length=200)
 
     class Meta:
         ordering = ["date"]

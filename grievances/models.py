@@ -13,8 +13,7 @@ from django.db.models.functions import Coalesce, Concat, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import TimeStampedModel
-from offices.models import BilingualName
+from core.models import BilingualName, TimeStampedModel
 
 
 class GrievanceStatus(models.TextChoices):

@@ -111,21 +111,31 @@ class BulkActionForm(forms.Form):
 # --- one form per action on the grievance page -----------------------------------------------
 
 
-def _confirm_privacy_field() -> forms.BooleanField:
-    return forms.BooleanField(
+class PublishedTextForm(forms.Form):
+    """A form whose `published_field` the public will read (tracking page, Facebook, SMS).
+
+    Personal data found in it (core.pii) is refused with `privacy_error` until the officer
+    ticks `confirm_privacy`; `findings` holds what was found, for the preview.
+    """
+
+    published_field = "note"
+    privacy_error: Any = ""
+    confirm_privacy = forms.BooleanField(
         label=_("I have checked: this personal information may be published"), required=False
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["confirm_privacy"] = self.fields.pop("confirm_privacy")  # last on the page
+        self.findings: list[Finding] = []
 
-def _check_privacy(
-    form: forms.Form, data: dict[str, Any], field: str, message: Any
-) -> list[Finding]:
-    """Text for the public: personal data in it needs the officer's ticked confirmation."""
-    findings = privacy_findings(data.get(field, ""))
-    if findings and not data.get("confirm_privacy"):
-        error = message % {"found": privacy_message(findings)}
-        form.add_error(None, forms.ValidationError(error, code="privacy"))
-    return findings
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        self.findings = privacy_findings(data.get(self.published_field, ""))
+        if self.findings and not data.get("confirm_privacy"):
+            error = self.privacy_error % {"found": privacy_message(self.findings)}
+            self.add_error(None, forms.ValidationError(error, code="privacy"))
+        return data
 
 
 class NoteOnlyForm(forms.Form):
@@ -140,29 +150,19 @@ class RequiredNoteForm(forms.Form):
     )
 
 
-class CloseForm(forms.Form):
+class CloseForm(PublishedTextForm):
     """The office closes a resolved grievance (GRO or head, after the citizen's time)."""
+
+    privacy_error = _(
+        "The reason seems to contain personal information (%(found)s). Remove it, or "
+        "tick the box to confirm it may be published."
+    )
 
     note = forms.CharField(
         label=_("Why the office is closing it (the citizen will see this)"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    confirm_privacy = _confirm_privacy_field()
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        # Shown on the public tracking page: the same check as a resolution note.
-        self.findings = _check_privacy(
-            self,
-            data,
-            "note",
-            _(
-                "The reason seems to contain personal information (%(found)s). Remove it, or "
-                "tick the box to confirm it may be published."
-            ),
-        )
-        return data
 
 
 class AssignForm(forms.Form):
@@ -213,7 +213,11 @@ class DuplicateForm(forms.Form):
         return to_latin_digits(self.cleaned_data["original"]).strip().upper()
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(PublishedTextForm):
+    privacy_error = _(
+        "The answer seems to contain personal information (%(found)s). Remove it, or "
+        "tick the box to confirm it may be published."
+    )
     outcome = forms.ChoiceField(label=_("Outcome"), choices=GrievanceOutcome.choices)
     referred_to = forms.CharField(
         label=_("Referred to (office or body)"), max_length=300, required=False
@@ -223,10 +227,9 @@ class ResolveForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    confirm_privacy = _confirm_privacy_field()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
+        data = super().clean()
         if (
             data.get("outcome") == GrievanceOutcome.REFERRED
             and not data.get("referred_to", "").strip()
@@ -234,40 +237,21 @@ class ResolveForm(forms.Form):
             self.add_error(
                 "referred_to", _("Name the office or body the grievance was referred to.")
             )
-        # Published on the public tracking page: the same check as a public reply.
-        self.findings = _check_privacy(
-            self,
-            data,
-            "note",
-            _(
-                "The answer seems to contain personal information (%(found)s). Remove it, or "
-                "tick the box to confirm it may be published."
-            ),
-        )
         return data
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(PublishedTextForm):
+    published_field = "body"
+    privacy_error = _(
+        "The reply seems to contain personal information (%(found)s). Remove it, or "
+        "tick the box to confirm it may be published."
+    )
     body = forms.CharField(
         label=_("Public reply"), max_length=2000, widget=forms.Textarea(attrs={"rows": 6})
     )
     to_facebook = forms.BooleanField(
         label=_("Also post under the citizen's Facebook comment"), required=False
     )
-    confirm_privacy = _confirm_privacy_field()
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        self.findings = _check_privacy(
-            self,
-            data,
-            "body",
-            _(
-                "The reply seems to contain personal information (%(found)s). Remove it, or "
-                "tick the box to confirm it may be published."
-            ),
-        )
-        return data
 
 
 class OfficerEntryForm(forms.Form):

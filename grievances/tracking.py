@@ -42,7 +42,13 @@ def access_key_matches(*, key: str, key_hash: str) -> bool:
     return hmac.compare_digest(hash_access_key(key), key_hash)
 
 
-def tracking_link(*, code: str, key: str = "") -> str:
-    """The tracking page's public address; with `key`, the citizen's private link."""
+def tracking_path(*, code: str, key: str = "") -> str:
+    """The tracking page's path on this site; with `key`, the citizen's private one."""
     path = reverse("grievances:track", args=[code])
-    return site_link(f"{path}?key={key}" if key else path)
+    return f"{path}?key={key}" if key else path
+
+
+def tracking_link(*, code: str, key: str = "") -> str:
+    """`tracking_path` as an absolute link for SMS and e-mail: its host is always SITE_URL
+    (core.links.site_link), never the request's Host header."""
+    return site_link(tracking_path(code=code, key=key))

@@ -3,27 +3,9 @@ from typing import Self
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from core.models import TimeStampedModel
-
-
-class BilingualName(models.Model):
-    """English and Bangla names; `name` follows the active language."""
-
-    name_en = models.CharField(_("name (English)"), max_length=200)
-    name_bn = models.CharField(_("name (Bangla)"), max_length=200)
-
-    class Meta:
-        abstract = True
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return self.name_en if (get_language() or "bn").startswith("en") else self.name_bn
+from core.models import BilingualName, TimeStampedModel
 
 
 class Division(BilingualName):

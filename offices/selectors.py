@@ -1,7 +1,16 @@
-from django.db.models import QuerySet
+from collections.abc import Collection
+
+from django.db.models import Exists, OuterRef, QuerySet
 
 from accounts.models import User
-from offices.models import District, Office
+from offices.models import District, Office, OfficeMembership
+
+
+def user_holds_office_role(roles: Collection[str]) -> Exists:
+    """Subquery: the user of the outer query (OuterRef("pk")) is in some office in one of `roles`.
+
+    Registered with accounts for two-factor sign-in (offices/apps.py)."""
+    return Exists(OfficeMembership.objects.filter(user=OuterRef("pk"), role__in=roles))
 
 
 def office_members(*, office: Office) -> QuerySet[User]:

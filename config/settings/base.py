@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "integrations.notifications",
     "integrations.facebook",
     "demo",
+    "benchmarks",  # its `generate_load` command only: no models, no URLs
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,8 @@ from grievances.tracking import (
     hash_access_key,
     new_access_key,
     normalise_tracking_code,
+    tracking_link,
+    tracking_path,
 )
 
 
@@ -28,3 +30,13 @@ def test_access_keys_are_random_and_only_their_hash_matches():
     assert len(key) >= 24
     assert access_key_matches(key=key, key_hash=hash_access_key(key))
     assert not access_key_matches(key=other, key_hash=hash_access_key(key))
+
+
+def test_a_tracking_link_is_the_tracking_path_on_site_url(settings):
+    settings.SITE_URL = "https://shunani.example.gov.bd/"
+
+    assert tracking_path(code="DHA-2611-00042") == "/track/DHA-2611-00042/"
+    assert tracking_path(code="DHA-2611-00042", key="k-1") == "/track/DHA-2611-00042/?key=k-1"
+    assert tracking_link(code="DHA-2611-00042", key="k-1") == (
+        "https://shunani.example.gov.bd/track/DHA-2611-00042/?key=k-1"
+    )

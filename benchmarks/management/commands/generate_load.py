@@ -93,7 +93,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=42)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        rng = random.Random(options["seed"])  # noqa: S311  synthetic data, not secrets
+        rng = random.Random(options["seed"])
         offices = list(Office.objects.districts().order_by("pk")[: options["offices"]])
         categories: list[int | None] = [*Category.objects.values_list("pk", flat=True)] or [None]
         fields = [

@@ -1,7 +1,7 @@
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import call_command, get_commands
 
 from grievances.inbox import InboxFilters
 from grievances.models import Grievance
@@ -31,3 +31,7 @@ def test_generate_load_copies_valid_grievances_the_inbox_can_page(db):
             break
         cursor = page.next_cursor
     assert sorted(seen) == sorted(generated.values_list("pk", flat=True))
+
+
+def test_generate_load_is_the_benchmarks_command_not_the_grievance_apps():
+    assert get_commands()["generate_load"] == "benchmarks"
