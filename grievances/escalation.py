@@ -36,9 +36,9 @@ from core.calendar import (
 from core.links import site_link
 from core.models import Holiday
 from grievances.models import (
+    FACEBOOK_CHANNELS,
     OPEN_STATUSES,
     Grievance,
-    GrievanceChannel,
     GrievanceEvent,
     GrievanceStatus,
     StaffNotification,
@@ -49,7 +49,6 @@ from integrations.notifications.services import notification_queue
 from offices.models import Office, OfficeRole
 
 Kind = GrievanceEvent.Kind
-FACEBOOK_CHANNELS = (GrievanceChannel.FACEBOOK_COMMENT, GrievanceChannel.FACEBOOK_POST)
 # Level 3 goes beyond the office: to the appeal officer's office (the parent office's GRO or
 # head), who may then read, not change, the grievance (grievances.selectors).
 APPEAL_OFFICE_LEVEL = 3

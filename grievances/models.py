@@ -58,6 +58,10 @@ class GrievanceChannel(models.TextChoices):
     OPEN311 = "open311", _("Open311")
 
 
+# The channels of grievances that came from Facebook: the one definition, used everywhere.
+FACEBOOK_CHANNELS = (GrievanceChannel.FACEBOOK_COMMENT, GrievanceChannel.FACEBOOK_POST)
+
+
 class IntakeVia(models.TextChoices):
     """How a complaint recorded by an officer (`officer_entry`) reached the office."""
 
@@ -216,7 +220,7 @@ class Grievance(TimeStampedModel):
     )
     channel_rank = models.GeneratedField(  # 0 = Facebook: public and waiting in plain sight
         expression=Case(
-            When(channel__in=["facebook_comment", "facebook_post"], then=Value(0)),
+            When(channel__in=list(FACEBOOK_CHANNELS), then=Value(0)),
             default=Value(1),
         ),
         output_field=models.SmallIntegerField(),

@@ -16,8 +16,8 @@ from accounts.models import User
 from core.exceptions import ApplicationError
 from core.tasks import countdown_cap, enqueue_after_commit
 from grievances.models import (
+    FACEBOOK_CHANNELS,
     Grievance,
-    GrievanceChannel,
     GrievanceEvent,
     GrievanceStatus,
     Reply,
@@ -34,7 +34,6 @@ S = GrievanceStatus
 
 # Facebook allows 8,000 characters in a comment; SMS and the tracking page are happier shorter.
 REPLY_MAX_LENGTH = 2000
-FACEBOOK_CHANNELS = (GrievanceChannel.FACEBOOK_COMMENT, GrievanceChannel.FACEBOOK_POST)
 
 
 # --- public replies: an outbox row first, delivered by a task ---------------------------------

@@ -36,9 +36,9 @@ from grievances import services
 from grievances.access import GrievanceAccess, access_for, staff_access_for
 from grievances.inbox import TABS, InboxFilters
 from grievances.models import (
+    FACEBOOK_CHANNELS,
     Category,
     Grievance,
-    GrievanceChannel,
     GrievanceEvent,
     GrievanceStatus,
     Reply,
@@ -61,7 +61,6 @@ from offices.models import Office, Upazila
 from offices.selectors import office_members
 
 FACEBOOK_SOURCE_TEMPLATE = "facebook/_grievance_source.html"
-FACEBOOK_CHANNELS = (GrievanceChannel.FACEBOOK_COMMENT, GrievanceChannel.FACEBOOK_POST)
 
 
 # --- helpers ------------------------------------------------------------------------------------

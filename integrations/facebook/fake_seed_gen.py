@@ -28,7 +28,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from integrations.facebook.graph import format_graph_time
+from integrations.facebook.wire import format_graph_time
 
 APP = {"id": "880000000000001", "name": "Shunani", "secret": "shunani-fake-app-secret"}
 ADMIN_USER = {

@@ -1,7 +1,8 @@
-"""The HTTP adapter of the Graph port: the only module that imports `requests` or `facebook`.
+"""The HTTP adapter of the Graph port: the only Facebook module that imports `requests`, and the
+only module that imports `facebook` (facebook-sdk). Graph's JSON is decoded by `wire.py`.
 
 `HttpGraphApi` talks to graph.facebook.com in production and to the fake server
-(`fake_server.py`) locally and in contract tests; only `base_url` differs. facebook-sdk 3.1.0's
+(`integrations.facebook.fake`) locally and in contract tests; only `base_url` differs. facebook-sdk 3.1.0's
 `GraphAPI.request` is the transport, wrapped for every quirk listed in graph-api.md §9:
 
 - the SDK reads its base URL from a module global, so a session subclass re-targets each
@@ -44,12 +45,8 @@ import facebook
 import requests
 
 from integrations.facebook.graph import (
-    COMMENT_FIELDS,
     GRAPH_VERSION,
     MAX_PAGE_SIZE,
-    PAGE_FIELDS,
-    POST_FIELDS,
-    REPLY_FIELDS,
     CommentOrder,
     GraphComment,
     GraphError,
@@ -62,8 +59,14 @@ from integrations.facebook.graph import (
     GraphTransientError,
     PostsEdge,
     Usage,
-    comment_from_graph,
     comments_since,
+)
+from integrations.facebook.wire import (
+    COMMENT_FIELDS,
+    PAGE_FIELDS,
+    POST_FIELDS,
+    REPLY_FIELDS,
+    comment_from_graph,
     error_from_graph,
     page_from_graph,
     post_from_graph,

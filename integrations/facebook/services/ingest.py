@@ -38,16 +38,15 @@ from grievances.services import (
     grievance_create_batch,
     grievance_record_source_changes,
 )
-from integrations.facebook.graph import GraphComment, GraphPost, parse_graph_time
+from integrations.facebook.graph import GraphComment, GraphFeedChange, GraphPost
 from integrations.facebook.models import FacebookComment, FacebookItemKind, FacebookPage
+from integrations.facebook.wire import feed_changes_from_webhook
 
 Kind = GrievanceEvent.Kind
 
-# Webhook verbs we understand (graph-api.md §4.4); "poll" is a read by the reconciler.
+# An observation's verb: a webhook's (wire.feed_changes_from_webhook) or "poll", a read by
+# the reconciler.
 ADD, EDITED, REMOVE, HIDE, UNHIDE, POLL = "add", "edited", "remove", "hide", "unhide", "poll"
-_VERBS = {"add": ADD, "edited": EDITED, "edit": EDITED, "remove": REMOVE, "hide": HIDE}
-_VERBS["unhide"] = UNHIDE
-_POST_ITEMS = {"post", "status", "photo", "video", "share"}
 SUBJECT_LENGTH = 80
 
 _MUTABLE_FIELDS = [
@@ -120,74 +119,27 @@ def observations_from_webhook(
     payload: Any, *, received_at: datetime | None = None
 ) -> dict[str, list[Observation]]:
     """Observations in a Page `feed` webhook body, by page id. Unknown items are skipped."""
-    bodies = payload if isinstance(payload, list) else [payload]  # the docs wrap it in a list
     found: dict[str, list[Observation]] = {}
-    for body in bodies:
-        if not isinstance(body, Mapping) or body.get("object", "page") != "page":
-            continue
-        for entry in body.get("entry") or []:
-            if not isinstance(entry, Mapping) or not entry.get("id"):
-                continue
-            page_id = str(entry["id"])
-            sent = _time_or(entry.get("time"), None) or received_at or timezone.now()
-            for change in entry.get("changes") or []:
-                if not isinstance(change, Mapping) or change.get("field", "feed") != "feed":
-                    continue
-                observation = _observation_from_value(change.get("value"), sent)
-                if observation is not None:
-                    found.setdefault(page_id, []).append(observation)
+    for change in feed_changes_from_webhook(payload, received_at=received_at or timezone.now()):
+        found.setdefault(change.page_id, []).append(observation_from_change(change))
     return found
 
 
-def _observation_from_value(value: Any, sent: datetime) -> Observation | None:
-    if not isinstance(value, Mapping):
-        return None
-    verb = _VERBS.get(str(value.get("verb") or ""))
-    item = str(value.get("item") or "")
-    if verb is None:
-        return None
-    raw_author = value.get("from")
-    author: Mapping[str, Any] = raw_author if isinstance(raw_author, Mapping) else {}
-    # v2.5-era payloads name the author with sender_id / sender_name (graph-api.md §4.4).
-    author_id = str(author.get("id") or value.get("sender_id") or "")
-    author_name = str(author.get("name") or value.get("sender_name") or "")
-    message = value.get("message")
-    common: dict[str, Any] = {
-        "verb": verb,
-        "seen_at": sent,
-        "author_id": author_id,
-        "author_name": author_name,
-        "message": str(message) if message is not None and verb != REMOVE else None,
-        "created_time": _time_or(value.get("created_time"), None),
-        "is_hidden": {HIDE: True, UNHIDE: False}.get(verb),
-        "raw": dict(value),
-    }
-    if item == "comment" and value.get("comment_id"):
-        post_id = str(value.get("post_id") or "")
-        return Observation(
-            graph_id=str(value["comment_id"]),
-            kind=FacebookItemKind.COMMENT,
-            post_id=post_id,
-            parent_id=str(value.get("parent_id") or post_id),
-            **common,
-        )
-    if item in _POST_ITEMS and value.get("post_id"):
-        if value.get("is_hidden") is not None and verb in (ADD, EDITED):
-            common["is_hidden"] = bool(value["is_hidden"])
-        return Observation(
-            graph_id=str(value["post_id"]),
-            kind=FacebookItemKind.POST,
-            post_id=str(value["post_id"]),
-            **common,
-        )
-    return None
-
-
-def _time_or(value: Any, default: datetime | None) -> datetime | None:
-    try:
-        return parse_graph_time(value)
-    except (ValueError, TypeError, OverflowError, OSError):
-        return default
+def observation_from_change(change: GraphFeedChange) -> Observation:
+    return Observation(
+        graph_id=change.object_id,
+        verb=change.verb,
+        seen_at=change.sent_at,
+        kind=FacebookItemKind.POST if change.item == "post" else FacebookItemKind.COMMENT,
+        post_id=change.post_id,
+        parent_id=change.parent_id,
+        author_id=change.from_id,
+        author_name=change.from_name,
+        message=change.message,
+        created_time=change.created_time,
+        is_hidden=change.is_hidden,
+        raw=change.raw,
+    )
 
 
 def observation_from_comment(

@@ -10,9 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -28,13 +26,11 @@ from integrations.facebook.services.ingest import (
     observations_from_webhook,
 )
 from integrations.facebook.tasks import facebook_webhook_process_task
+from integrations.facebook.wire import webhook_payload_problem
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
-# Column sizes of FacebookComment: longer ids are not Meta's and would fail every retry.
-_ID_FIELDS = {"comment_id": 100, "post_id": 100, "parent_id": 100}
-_AUTHOR_ID_LENGTH = 64
 
 
 @transaction.atomic
@@ -71,55 +67,6 @@ def _delivery_insert_once(*, body: bytes, signature: str) -> WebhookDelivery | N
     return WebhookDelivery(
         pk=row[0], body=body, body_sha256=digest, signature=signature, received_at=received_at
     )
-
-
-def webhook_payload_problem(payload: Any) -> str:
-    """Why a parsed webhook body is not the shape ingestion reads (graph-api.md §4.4–§4.5),
-    or "" when it is. Unknown objects, items, verbs and extra keys are fine: they are skipped.
-    The reason is for the admin, in English, and never quotes the body."""
-    bodies = payload if isinstance(payload, list) else [payload]  # the docs wrap it in a list
-    for body in bodies:
-        if not isinstance(body, Mapping):
-            return "The body is not a JSON object."
-        entries = body.get("entry")
-        if not isinstance(entries, list):
-            return '"entry" is missing or not a list.'
-        for entry in entries:
-            problem = _entry_problem(entry)
-            if problem:
-                return problem
-    return ""
-
-
-def _entry_problem(entry: Any) -> str:
-    if not isinstance(entry, Mapping):
-        return 'An "entry" item is not an object.'
-    if not _is_id(entry.get("id"), 64):
-        return 'An entry has no page "id".'
-    changes = entry.get("changes", [])
-    if not isinstance(changes, list):
-        return '"changes" is not a list.'
-    for change in changes:
-        if not isinstance(change, Mapping):
-            return 'A "changes" item is not an object.'
-        value = change.get("value", {})
-        if not isinstance(value, Mapping):
-            return 'A change\'s "value" is not an object.'
-        for key, length in _ID_FIELDS.items():
-            if key in value and value[key] is not None and not _is_id(value[key], length):
-                return f'A change\'s "{key}" is not an id.'
-        author = value.get("from")
-        if author is not None and not isinstance(author, Mapping):
-            return 'A change\'s "from" is not an object.'
-        if author and author.get("id") and not _is_id(author["id"], _AUTHOR_ID_LENGTH):
-            return 'A change\'s "from.id" is not an id.'
-    return ""
-
-
-def _is_id(value: Any, length: int) -> bool:
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        return False
-    return 0 < len(str(value)) <= length
 
 
 def _park(delivery: WebhookDelivery, reason: str) -> None:

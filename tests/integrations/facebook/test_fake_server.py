@@ -739,7 +739,7 @@ def test_command_line_serves_the_seed(tmp_path: Any, monkeypatch: pytest.MonkeyP
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     captured: dict[str, FakeGraphServer] = {}
-    from integrations.facebook import fake_server as module
+    from integrations.facebook.fake import cli as module
 
     real_make = module.make_server
 
