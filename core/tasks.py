@@ -12,7 +12,7 @@ import logging
 import time
 from typing import Any
 
-from celery import Task
+from celery import Task, current_app
 from django.db import transaction
 from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
@@ -24,6 +24,20 @@ BROKER_PAUSE_SECONDS = 15.0
 # is left to on_commit(robust=True), which logs it with its traceback.
 BROKER_ERRORS: tuple[type[Exception], ...] = (KombuError, RedisError, OSError)
 _paused_until = [0.0]  # monotonic time; per process
+REDIS_DEFAULT_VISIBILITY_TIMEOUT = 60 * 60  # kombu's, when the setting does not say
+
+
+def countdown_cap() -> int:
+    """The longest countdown (seconds) a task may be queued with.
+
+    Redis hands a task with a countdown to a worker at once and delivers it again if it is not
+    acknowledged within the broker's visibility timeout, so a longer countdown turns into
+    duplicate tasks. Half the timeout leaves room for the run itself. Longer waits live on the
+    row (e.g. `Reply.next_attempt_at`) and a beat sweeper picks the row up once it is due.
+    """
+    options = current_app.conf.broker_transport_options or {}
+    visibility = int(options.get("visibility_timeout", REDIS_DEFAULT_VISIBILITY_TIMEOUT))
+    return max(60, visibility // 2)
 
 
 def broker_pause_reset() -> None:

@@ -1,8 +1,9 @@
 """Every read of grievances that depends on who is asking starts here."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -28,7 +29,9 @@ from grievances.models import (
     ReplyState,
     StaffNotification,
 )
+from grievances.reply_channels import FACEBOOK, reply_channel
 from grievances.tracking import access_key_matches, normalise_tracking_code
+from grievances.workflow import SENDING_LEASE
 
 # What a grievance page and a list row show with the grievance: one query, not four.
 _GRIEVANCE_RELATED = ("office", "district", "category", "assigned_to")
@@ -186,13 +189,23 @@ def attachment_get_for_download(
     raise Http404
 
 
-def reply_ids_stuck_in_queue(*, older_than: timedelta) -> list[int]:
-    """Citizen-only replies still `queued` a while after they were written or last touched:
-    their delivery task was lost (broker down, Redis restarted). Facebook replies have their
-    own sweeper, which knows about paused pages."""
-    cutoff = timezone.now() - older_than
-    return list(
-        Reply.objects.filter(to_facebook=False, state=ReplyState.QUEUED, updated_at__lt=cutoff)
-        .order_by("updated_at")
-        .values_list("pk", flat=True)[:1000]
+def reply_ids_due_again() -> list[int]:
+    """Undelivered replies (`queued` or `sending`) with no task on the way: their task was
+    lost (broker down, Redis restarted), an attempt died, or their wait was longer than a
+    countdown may be. One with a `next_attempt_at` is due a lease after it (its own countdown
+    task runs first); one without, a lease after its last change. A Facebook reply is picked
+    only if the Facebook channel says it may be attempted now (not on a paused page)."""
+    now = timezone.now()
+    cutoff = now - SENDING_LEASE * 2
+    due = Reply.objects.filter(
+        Q(next_attempt_at__isnull=True, updated_at__lt=cutoff) | Q(next_attempt_at__lt=cutoff),
+        state__in=[ReplyState.QUEUED, ReplyState.SENDING],
     )
+    ids = list(
+        due.filter(to_facebook=False).order_by("updated_at").values_list("pk", flat=True)[:1000]
+    )
+    facebook = reply_channel(FACEBOOK)
+    if facebook is not None:
+        to_facebook = facebook.may_attempt_now(due.filter(to_facebook=True), now)
+        ids += to_facebook.order_by("updated_at").values_list("pk", flat=True)[:1000]
+    return ids

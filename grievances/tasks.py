@@ -1,48 +1,33 @@
 """Grievance work that runs outside the request: reply delivery and the deadline sweep."""
 
 from celery import shared_task
-from django.conf import settings
-from django.utils.module_loading import import_string
 
 from grievances.models import Reply, ReplyState
 
 
 @shared_task
 def reply_deliver_task(*, reply_id: int) -> None:
-    """Deliver one public reply. Safe to run twice: a sent reply is left alone.
+    """Deliver one public reply: the one entry point, first attempt and every retry alike.
+    Safe to run twice: a sent reply is left alone, and a reply another attempt holds waits.
 
-    A citizen-only reply is delivered once it is on the tracking page (the citizen's SMS or
-    e-mail follows its PUBLIC_REPLY event). A Facebook reply goes to the function named by
-    `GRIEVANCE_REPLY_DELIVERY`, called as `deliver(reply=reply)`; it owns the Graph call and
-    the sending/sent/failed states. grievances never imports the Facebook integration.
+    The channel is `grievances.services.reply_dispatch`'s to choose: the tracking page, or
+    the Facebook channel its app registered (grievances/reply_channels.py).
     """
-    from grievances.services import reply_mark_sent, reply_record_undeliverable
+    from grievances.services import reply_dispatch
 
     reply = Reply.objects.filter(pk=reply_id).first()
     if reply is None or reply.state == ReplyState.SENT:
         return
-    if not reply.to_facebook:
-        reply_mark_sent(reply=reply)
-        return
-    try:
-        deliver = import_string(settings.GRIEVANCE_REPLY_DELIVERY)
-    except ImportError as exc:
-        reply_record_undeliverable(
-            reply=reply,
-            error=f"Facebook delivery is not available ({settings.GRIEVANCE_REPLY_DELIVERY}): {exc}",
-        )
-        return
-    deliver(reply=reply)
+    reply_dispatch(reply=reply)
 
 
 @shared_task
-def reply_sweep_task(*, older_than_minutes: int = 2) -> int:
-    """Beat: queue delivery again for citizen-only replies whose task was lost."""
-    from datetime import timedelta
+def reply_sweep_task() -> int:
+    """Beat: queue delivery again for every undelivered reply that is due and has no task on
+    the way (a lost task, a Redis restart, a wait longer than a countdown may be)."""
+    from grievances.selectors import reply_ids_due_again
 
-    from grievances.selectors import reply_ids_stuck_in_queue
-
-    ids = reply_ids_stuck_in_queue(older_than=timedelta(minutes=older_than_minutes))
+    ids = reply_ids_due_again()
     for reply_id in ids:
         reply_deliver_task.delay(reply_id=reply_id)
     return len(ids)

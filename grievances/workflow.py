@@ -1,17 +1,20 @@
-"""The grievance life cycle. The only place that says which status may follow which.
+"""The grievance life cycle and a reply's delivery: the only place that says which status (or
+reply state) may follow which.
 
-Services enforce it (`grievance_change_status`); templates and APIs use `next_statuses` to
-decide which actions to offer. Transfers, assignments and appeals are not statuses: they are
-services that may also change the status through this table.
+Services enforce them (`grievance_change_status`; every reply state change in
+`grievances/services/replies.py`); templates and APIs use `next_statuses` to decide which
+actions to offer. Transfers, assignments and appeals are not statuses: they are services that
+may also change the status through this table.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Final
 
 from django.conf import settings
 
 from core.calendar import working_days_between
 from grievances.models import GrievanceStatus as S
+from grievances.models import ReplyState as R
 
 ALLOWED_TRANSITIONS: Final[dict[S, frozenset[S]]] = {
     S.NEW: frozenset({S.ACCEPTED, S.NOT_GRIEVANCE, S.DUPLICATE}),
@@ -38,6 +41,32 @@ def next_statuses(current: str) -> list[S]:
     """For templates and APIs: which status changes to offer, in life-cycle order."""
     order = list(S)
     return sorted(ALLOWED_TRANSITIONS[S(current)], key=order.index)
+
+
+# A public reply's delivery (DESIGN.md §4: an outbox row first, delivered by a task).
+REPLY_TRANSITIONS: Final[dict[R, frozenset[R]]] = {
+    # SENDING: an attempt claimed it. SENT: a citizen-only reply, delivered once it is on the
+    # tracking page. FAILED: it may not go at all (contact details, nowhere to post it...).
+    R.QUEUED: frozenset({R.SENDING, R.SENT, R.FAILED}),
+    # QUEUED: Facebook refused the attempt before doing anything (throttled), so it waits.
+    # Staying `sending` is not a change: a lost attempt is taken over by the next one.
+    R.SENDING: frozenset({R.SENT, R.FAILED, R.QUEUED}),
+    R.SENT: frozenset(),
+    # QUEUED: an officer sends it again. SENT: an attempt whose answer came after another
+    # attempt had given up; Facebook has the reply, so it is sent.
+    R.FAILED: frozenset({R.QUEUED, R.SENT}),
+}
+
+
+# How long one attempt may hold `sending` before another may assume it died: longer than a
+# delivery can take (a Facebook POST: FACEBOOK_GRAPH_TIMEOUT), shorter than the first retry.
+SENDING_LEASE = timedelta(seconds=45)
+# A queued task may start a moment before its countdown ends (two machines' clocks).
+DUE_TOLERANCE = timedelta(seconds=5)
+
+
+def reply_can_transition(current: str, target: str) -> bool:
+    return R(target) in REPLY_TRANSITIONS[R(current)]
 
 
 def citizen_time_to_answer_is_up(*, resolved_at: datetime | None, now: datetime) -> bool:

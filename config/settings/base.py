@@ -209,8 +209,6 @@ GRIEVANCE_CITIZEN_RESPONSE_DAYS = env.int("GRIEVANCE_CITIZEN_RESPONSE_DAYS", def
 GRIEVANCE_DUE_SOON_DAYS = env.int("GRIEVANCE_DUE_SOON_DAYS", default=2)
 # Overdue escalation climbs one step (GRO → head → appeal office) per this many working days.
 GRIEVANCE_ESCALATION_STEP_DAYS = env.int("GRIEVANCE_ESCALATION_STEP_DAYS", default=5)
-# Delivers replies under Facebook comments; looked up by name so grievances never imports it.
-GRIEVANCE_REPLY_DELIVERY = "integrations.facebook.services.reply_deliver"
 WEEKEND_DAYS = (4, 5)  # Python weekday(): Friday, Saturday
 
 # --- Tokens at rest: MultiFernet; the first key encrypts, every key decrypts (rotation) ------
@@ -302,12 +300,9 @@ CELERY_BEAT_SCHEDULE["facebook-webhook-sweep"] = {
     "task": "integrations.facebook.tasks.facebook_webhook_sweep_task",
     "schedule": 60,  # seconds
 }
-CELERY_BEAT_SCHEDULE["facebook-reply-sweep"] = {
-    "task": "integrations.facebook.tasks.facebook_reply_sweep_task",
-    "schedule": 5 * 60,  # seconds
-}
-CELERY_BEAT_SCHEDULE["grievance-reply-sweep"] = {
-    # Citizen-only replies still queued (their delivery task was lost) are queued again.
+CELERY_BEAT_SCHEDULE["reply-sweep"] = {
+    # Every undelivered reply that is due and has no task (a lost task, a Redis restart, a
+    # wait longer than a countdown) is queued again; not on a paused Facebook page.
     "task": "grievances.tasks.reply_sweep_task",
     "schedule": 2 * 60,  # seconds
 }

@@ -49,9 +49,15 @@ from grievances.services.notify import grievance_notify_citizen
 from grievances.services.replies import (
     FACEBOOK_CHANNELS,
     REPLY_MAX_LENGTH,
+    reply_claim,
     reply_create,
+    reply_defer,
+    reply_dispatch,
+    reply_lock_for_attempt,
+    reply_mark_failed,
     reply_mark_sent,
     reply_record_undeliverable,
+    reply_requeue,
     reply_retry,
 )
 from grievances.services.resolution import (
@@ -93,9 +99,15 @@ __all__ = [
     "grievance_set_priority",
     "grievance_transfer",
     "grievances_forget_citizen_name",
+    "reply_claim",
     "reply_create",
+    "reply_defer",
+    "reply_dispatch",
+    "reply_lock_for_attempt",
+    "reply_mark_failed",
     "reply_mark_sent",
     "reply_record_undeliverable",
+    "reply_requeue",
     "reply_retry",
     "staff_notification_mark_all_read",
 ]

@@ -1,26 +1,13 @@
 """Celery entry points: ids in, re-read, one service, errors classified (STYLE.md §8)."""
 
-from celery import current_app, shared_task
+from celery import shared_task
 from django.conf import settings
 from django.db import OperationalError
 
+# Kept importable from here; their home is core.tasks (any task's countdown has the same cap).
+from core.tasks import REDIS_DEFAULT_VISIBILITY_TIMEOUT, countdown_cap  # noqa: F401
 from integrations.facebook.graph import GraphTransientError
 from integrations.facebook.models import FacebookPage, WebhookDelivery
-
-REDIS_DEFAULT_VISIBILITY_TIMEOUT = 60 * 60  # kombu's, when the setting does not say
-
-
-def countdown_cap() -> int:
-    """The longest countdown (seconds) a Facebook task may be queued with.
-
-    Redis hands a task with a countdown to a worker at once and delivers it again if it is not
-    acknowledged within the broker's visibility timeout, so a longer countdown turns into
-    duplicate tasks. Half the timeout leaves room for the run itself. Longer waits live on the
-    row (`Reply.next_attempt_at`) and the beat sweeper picks the row up once it is due.
-    """
-    options = current_app.conf.broker_transport_options or {}
-    visibility = int(options.get("visibility_timeout", REDIS_DEFAULT_VISIBILITY_TIMEOUT))
-    return max(60, visibility // 2)
 
 
 @shared_task
@@ -90,20 +77,22 @@ def facebook_webhook_sweep_task() -> int:
     return webhook_deliveries_requeue()
 
 
+# Reply delivery and its sweeper are grievances' tasks (grievances.tasks.reply_deliver_task,
+# reply_sweep_task). These old names stay for messages already queued under them when the
+# change is deployed: they forward, and can go once no such message can be left.
+
+
 @shared_task
 def facebook_reply_deliver_task(*, reply_id: int) -> None:
-    """Retries of a Facebook reply (reply_deliver queues them itself)."""
-    from grievances.models import Reply
-    from integrations.facebook.services import reply_deliver
+    """Old name of `grievances.tasks.reply_deliver_task`; forwards to it."""
+    from grievances.tasks import reply_deliver_task
 
-    reply = Reply.objects.filter(pk=reply_id).first()
-    if reply is None:
-        return
-    reply_deliver(reply=reply)
+    reply_deliver_task(reply_id=reply_id)
 
 
 @shared_task
 def facebook_reply_sweep_task() -> int:
-    from integrations.facebook.services import replies_requeue
+    """Old name of `grievances.tasks.reply_sweep_task`; forwards to it."""
+    from grievances.tasks import reply_sweep_task
 
-    return replies_requeue()
+    return reply_sweep_task()

@@ -4,6 +4,7 @@ import pytest
 from django.test import override_settings
 
 from core.exceptions import ApplicationError
+from grievances import reply_channels
 from grievances.models import GrievanceChannel, Reply, ReplyState
 from grievances.privacy import privacy_findings
 from grievances.services import reply_create, reply_retry
@@ -18,6 +19,10 @@ delivered: list[int] = []
 def fake_facebook_deliver(*, reply: Reply) -> None:
     """Stands in for integrations.facebook.services.reply_deliver."""
     delivered.append(reply.pk)
+
+
+def every_reply(replies, now):
+    return replies
 
 
 @pytest.mark.parametrize(
@@ -92,8 +97,10 @@ def test_citizen_only_reply_is_sent_by_the_task_and_a_rerun_changes_nothing(offi
     assert (reply.sent_at, reply.attempts) == (sent_at, 1)
 
 
-@override_settings(GRIEVANCE_REPLY_DELIVERY="integrations.nowhere.reply_deliver")
-def test_facebook_reply_stays_queued_with_a_reason_when_delivery_is_missing(office, officer):
+def test_facebook_reply_stays_queued_with_a_reason_when_delivery_is_missing(
+    office, officer, monkeypatch
+):
+    monkeypatch.setattr(reply_channels, "_CHANNELS", {})  # no Facebook app installed
     grievance = GrievanceFactory(office=office, channel=GrievanceChannel.FACEBOOK_COMMENT)
     reply = reply_create(grievance=grievance, author=officer, body="দেখছি", to_facebook=True)
 
@@ -101,13 +108,14 @@ def test_facebook_reply_stays_queued_with_a_reason_when_delivery_is_missing(offi
     reply.refresh_from_db()
 
     assert reply.state == ReplyState.QUEUED
-    assert "integrations.nowhere.reply_deliver" in reply.last_error
+    assert "no reply channel registered" in reply.last_error
 
 
-@override_settings(
-    GRIEVANCE_REPLY_DELIVERY="tests.grievances.test_officer_replies.fake_facebook_deliver"
-)
-def test_facebook_reply_goes_to_the_configured_delivery_function(office, officer):
+def test_facebook_reply_goes_to_the_registered_channel(office, officer, monkeypatch):
+    monkeypatch.setattr(reply_channels, "_CHANNELS", {})
+    reply_channels.register_reply_channel(
+        reply_channels.FACEBOOK, deliver=fake_facebook_deliver, may_attempt_now=every_reply
+    )
     grievance = GrievanceFactory(office=office, channel=GrievanceChannel.FACEBOOK_POST)
     reply = reply_create(grievance=grievance, author=officer, body="দেখছি", to_facebook=True)
     delivered.clear()

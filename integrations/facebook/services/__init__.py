@@ -20,7 +20,7 @@ from integrations.facebook.services.pages import (
     page_sync_is_due,
     pages_rotate_tokens,
 )
-from integrations.facebook.services.replies import replies_requeue, reply_deliver
+from integrations.facebook.services.replies import replies_may_attempt_now, reply_deliver
 from integrations.facebook.services.sync import SyncResult, app_paused_until, page_sync
 from integrations.facebook.services.webhooks import (
     webhook_deliveries_requeue,
@@ -48,7 +48,7 @@ __all__ = [
     "page_sync",
     "page_sync_is_due",
     "pages_rotate_tokens",
-    "replies_requeue",
+    "replies_may_attempt_now",
     "reply_deliver",
     "webhook_deliveries_requeue",
     "webhook_delivery_process",

@@ -1,16 +1,21 @@
 """Public replies under the citizen's own Facebook comment: exactly one per `Reply`.
 
-State machine: queued → sending → sent | failed. `sending` is committed *before* the POST, so
+The reply's state (queued → sending → sent | failed) is grievances': this module decides what
+Graph's answer means and records it through `grievances.services` (`reply_claim`,
+`reply_mark_sent`, `reply_mark_failed`, `reply_defer`, `reply_requeue`), which check every
+change against `REPLY_TRANSITIONS`. `sending` is committed *before* the POST, so
 a crash, a timeout or a lost response leaves a trace: the next attempt first looks for the
 page's own reply with the same text under that comment (graph-api.md §10.3) and only re-sends
-when it is not there. Retries are queued here (the outbox row is the truth; a beat sweeper
-re-queues replies stuck in `queued`/`sending`), so callers just call `reply_deliver` once.
+when it is not there. Retries are queued by grievances (the outbox row is the truth; its beat
+sweeper re-queues replies stuck in `queued`/`sending`), so callers just call `reply_deliver`
+once. The Facebook app registers `reply_deliver` and `replies_may_attempt_now` as grievances'
+"facebook" reply channel (integrations/facebook/apps.py).
 
 Throttling (graph-api.md §6.3) is waited out, never spent: a rate limit pauses the page (or
 the app, for code 4), a code-368 block stops the page's writes, and the reply keeps its
 attempts and waits on `Reply.next_attempt_at`. A countdown never exceeds `countdown_cap()`
 (the broker would deliver it twice); a longer wait is left to the sweeper, which picks only
-replies that are due and not on a paused page.
+replies that are due and, asking `replies_may_attempt_now`, not on a paused page.
 """
 
 from __future__ import annotations
@@ -20,13 +25,21 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import pii
-from core.tasks import enqueue_after_commit
 from grievances.models import Reply, ReplyState
+from grievances.services import (
+    reply_claim,
+    reply_defer,
+    reply_lock_for_attempt,
+    reply_mark_failed,
+    reply_mark_sent,
+    reply_requeue,
+)
+from grievances.workflow import SENDING_LEASE
 from integrations.facebook.graph import (
     GraphApi,
     GraphAuthError,
@@ -44,35 +57,11 @@ from integrations.facebook.services.pages import (
     page_pause,
 )
 from integrations.facebook.services.sync import app_pause, app_paused_until
-from integrations.facebook.tasks import countdown_cap, facebook_reply_deliver_task
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
-# A queued task may start a moment before its countdown ends (two machines' clocks).
-DUE_TOLERANCE = timedelta(seconds=5)
-# How long one attempt may hold `sending` before another may assume it died: longer than a
-# POST can take (FACEBOOK_GRAPH_TIMEOUT), shorter than the first retry.
-SENDING_LEASE = timedelta(seconds=45)
 CLOCK_SKEW = timedelta(minutes=2)  # Facebook's clock vs ours, for "created after the attempt"
-
-
-def _retry_later(reply: Reply, seconds: int) -> None:
-    enqueue_after_commit(facebook_reply_deliver_task, countdown=seconds, reply_id=reply.pk)
-
-
-def _wait_until(reply: Reply, when: datetime) -> None:
-    """Come back to `reply` at `when`. The caller holds the row lock.
-
-    The time is kept on the row (not in `updated_at`: for `sending` that is when the POST
-    began). A task is queued only when its countdown fits under the cap; a longer wait is
-    the sweeper's, so one reply never has a pile of countdown tasks.
-    """
-    reply.next_attempt_at = when
-    reply.save(update_fields=["next_attempt_at"])
-    seconds = max(1, round((when - timezone.now()).total_seconds()))  # early by < 1 s: fine
-    if seconds <= countdown_cap():
-        _retry_later(reply, seconds)
 
 
 def _writes_resume_at(page: FacebookPage, now: datetime) -> datetime | None:
@@ -100,16 +89,6 @@ def _pause_for(page: FacebookPage, exc: GraphRateLimitError | GraphPolicyBlockEr
 
 def _backoff(attempts: int) -> int:
     return min(60 * 2 ** max(attempts - 1, 0), 60 * 60)
-
-
-def _finish(reply: Reply, *, state: str, error: str = "", external_id: str = "") -> None:
-    reply.state = state
-    reply.last_error = error
-    fields = ["state", "last_error", "updated_at"]
-    if state == ReplyState.SENT:
-        reply.external_id, reply.sent_at = external_id, timezone.now()
-        fields += ["external_id", "sent_at"]
-    reply.save(update_fields=fields)
 
 
 def _contains_contact_details(reply: Reply) -> bool:
@@ -145,18 +124,14 @@ def reply_deliver(*, reply: Reply, graph: GraphApi | None = None) -> None:
             _after_failure(reply, page, exc, checking=True)
             return
         if found:
-            with transaction.atomic():
-                locked = Reply.objects.select_for_update().get(pk=reply.pk)
-            _finish(locked, state=ReplyState.SENT, external_id=found)
+            reply_mark_sent(reply=reply, external_id=found)
             return
         waited = timezone.now() - previous_attempt_at
         delay = timedelta(seconds=settings.FACEBOOK_REPLY_CHECK_DELAY_SECONDS)
         if waited < delay:
             # F39: a reply can take a while to show up; look again before sending again.
-            with transaction.atomic():
-                locked = Reply.objects.select_for_update().get(pk=reply.pk)
-                # Not inside this check's own lease, or the next run would find it "running".
-                _wait_until(locked, timezone.now() + max(delay, SENDING_LEASE))
+            # Not inside this check's own lease, or the next run would find it "running".
+            reply_defer(reply=reply, until=timezone.now() + max(delay, SENDING_LEASE))
             return
 
     try:
@@ -164,27 +139,21 @@ def reply_deliver(*, reply: Reply, graph: GraphApi | None = None) -> None:
     except GraphError as exc:
         _after_failure(reply, page, exc)
         return
-    with transaction.atomic():
-        reply = Reply.objects.select_for_update().get(pk=reply.pk)
-        _finish(reply, state=ReplyState.SENT, external_id=posted.id)
+    reply_mark_sent(reply=reply, external_id=posted.id)
 
 
 @transaction.atomic
 def _begin(reply: Reply) -> tuple[Reply, FacebookComment, bool, datetime] | None:
     """Claim the reply: check it may go, commit `sending`. None when there is nothing to do."""
-    reply = Reply.objects.select_for_update().select_related("grievance").get(pk=reply.pk)
-    if reply.state in (ReplyState.SENT, ReplyState.FAILED) or not reply.to_facebook:
+    locked = reply_lock_for_attempt(reply=reply)
+    if locked is None or not locked.to_facebook:
         return None
+    reply = locked
     now = timezone.now()
-    if reply.next_attempt_at is not None and reply.next_attempt_at > now + DUE_TOLERANCE:
-        return None  # not due yet: its own task or the sweeper comes back then
-    if reply.state == ReplyState.SENDING and now - reply.updated_at < SENDING_LEASE:
-        return None  # another attempt is running; if it died, the sweeper picks the reply up
     if _contains_contact_details(reply):
-        _finish(
-            reply,
-            state=ReplyState.FAILED,
-            error=_(
+        reply_mark_failed(
+            reply=reply,
+            reason=_(
                 "The reply contains a phone number or an e-mail address, so it was not "
                 "posted on Facebook. Remove them and send a new reply."
             ),
@@ -192,39 +161,29 @@ def _begin(reply: Reply) -> tuple[Reply, FacebookComment, bool, datetime] | None
         return None
     source = _source_comment(reply)
     if source is None:
-        _finish(
-            reply,
-            state=ReplyState.FAILED,
-            error=_("This grievance did not come from a Facebook comment."),
+        reply_mark_failed(
+            reply=reply, reason=_("This grievance did not come from a Facebook comment.")
         )
         return None
     if source.is_removed:
-        _finish(reply, state=ReplyState.FAILED, error=_removed_text())
+        reply_mark_failed(reply=reply, reason=_removed_text())
         return None
     if source.page.state == FacebookPageState.NEEDS_REAUTH:
-        _finish(reply, state=ReplyState.FAILED, error=_reauth_text())
+        reply_mark_failed(reply=reply, reason=_reauth_text())
         return None
     resume_at = _writes_resume_at(source.page, now)
     if resume_at is not None:  # throttled or blocked: wait, without spending an attempt
-        _wait_until(reply, resume_at)
+        reply_defer(reply=reply, until=resume_at)
         return None
     if reply.attempts >= MAX_ATTEMPTS:
-        _finish(
-            reply,
-            state=ReplyState.FAILED,
-            error=_("Facebook could not be reached after several attempts. Try again later."),
+        reply_mark_failed(
+            reply=reply,
+            reason=_("Facebook could not be reached after several attempts. Try again later."),
         )
         return None
     ambiguous = reply.state == ReplyState.SENDING
     previous_attempt_at = reply.updated_at  # for `sending`: when the lost attempt began
-    reply.state = ReplyState.SENDING
-    reply.attempts += 1
-    reply.first_attempt_at = reply.first_attempt_at or now
-    reply.next_attempt_at = None
-    reply.save(
-        update_fields=["state", "attempts", "first_attempt_at", "next_attempt_at", "updated_at"]
-    )
-    return reply, source, ambiguous, previous_attempt_at
+    return reply_claim(reply=reply), source, ambiguous, previous_attempt_at
 
 
 def _removed_text() -> str:
@@ -262,34 +221,36 @@ def _after_failure(
             _wait_out_throttling(reply, page, exc, checking=checking)
             return
         if checking and isinstance(exc, GraphTransientError):
-            reply.last_error = describe_graph_error(exc)
-            reply.save(update_fields=["last_error"])  # keep updated_at: when the POST began
-            _wait_until(reply, timezone.now() + timedelta(seconds=_backoff(reply.attempts)))
+            reply_defer(
+                reply=reply,
+                until=timezone.now() + timedelta(seconds=_backoff(reply.attempts)),
+                reason=describe_graph_error(exc),
+            )
             return
         if isinstance(exc, GraphNotFoundError):
-            _finish(reply, state=ReplyState.FAILED, error=_removed_text())
+            reply_mark_failed(reply=reply, reason=_removed_text())
             FacebookComment.objects.filter(
                 grievance_id=reply.grievance_id, is_top_level=True, is_page_reply=False
             ).update(is_removed=True)
             return
         if isinstance(exc, GraphAuthError):
-            _finish(reply, state=ReplyState.FAILED, error=_reauth_text())
+            reply_mark_failed(reply=reply, reason=_reauth_text())
             transaction.on_commit(
                 lambda: page_mark_needs_reauth(page=page, reason=describe_graph_error(exc))
             )
             return
         if isinstance(exc, GraphTransientError):
             # Timeout, reset, 5xx: it may have been posted. Stay `sending`; the next attempt
-            # looks for it before posting again.
-            reply.last_error = _(
-                "Facebook did not answer clearly; the reply will be checked and retried."
+            # looks for it before posting again (reply_defer keeps when the attempt began).
+            reply_defer(
+                reply=reply,
+                until=timezone.now() + timedelta(seconds=_backoff(reply.attempts)),
+                reason=_("Facebook did not answer clearly; the reply will be checked and retried."),
             )
-            reply.save(update_fields=["last_error"])  # keep updated_at: when the attempt began
-            _wait_until(reply, timezone.now() + timedelta(seconds=_backoff(reply.attempts)))
             return
         # Graph refused the request itself (or, after a lost response, the duplicate check
         # failed for good): retrying cannot help and posting blind could post twice.
-        _finish(reply, state=ReplyState.FAILED, error=describe_graph_error(exc))
+        reply_mark_failed(reply=reply, reason=describe_graph_error(exc))
 
 
 def _wait_out_throttling(
@@ -302,37 +263,18 @@ def _wait_out_throttling(
     """Facebook refused the call (throttled or blocked) before doing anything: pause the page
     or the app, give the attempt back, and wait until the pause ends."""
     resume_at = _pause_for(page, exc)
-    reply.attempts = max(reply.attempts - 1, 0)
-    reply.last_error = describe_graph_error(exc)
+    reason = describe_graph_error(exc)
     if checking:  # the lost POST may be on Facebook: stay `sending`, keep when it began
-        reply.save(update_fields=["attempts", "last_error"])
+        reply_defer(reply=reply, until=resume_at, reason=reason, give_back_attempt=True)
     else:
-        reply.state = ReplyState.QUEUED
-        reply.save(update_fields=["state", "attempts", "last_error", "updated_at"])
-    _wait_until(reply, resume_at)
+        reply_requeue(reply=reply, until=resume_at, reason=reason)
 
 
-def replies_requeue() -> int:
-    """Queue again Facebook replies that are due and have no task: lost tasks, Redis restarts,
-    and waits longer than a countdown may be. Replies on a page that may not post now wait,
-    and all of them while the app is paused.
-
-    A reply with a `next_attempt_at` is due a lease after it (its own countdown task runs
-    first); one without, a lease after its last change.
-    """
+def replies_may_attempt_now(replies: QuerySet[Reply], now: datetime) -> QuerySet[Reply]:
+    """The Facebook replies of `replies` an attempt may start on now: none while the app is
+    paused, and none on a page that may not post now. grievances' sweeper asks this."""
     if app_paused_until() is not None:
-        return 0
-    now = timezone.now()
-    cutoff = now - SENDING_LEASE * 2
-    stuck = list(
-        Reply.objects.filter(
-            Q(next_attempt_at__isnull=True, updated_at__lt=cutoff) | Q(next_attempt_at__lt=cutoff),
-            to_facebook=True,
-            state__in=[ReplyState.QUEUED, ReplyState.SENDING],
-        )
-        .exclude(grievance__facebook_items__page__in=FacebookPage.objects.writes_paused(now))
-        .values_list("pk", flat=True)[:1000]
+        return replies.none()
+    return replies.exclude(
+        grievance__facebook_items__page__in=FacebookPage.objects.writes_paused(now)
     )
-    for reply_id in stuck:
-        facebook_reply_deliver_task.delay(reply_id=reply_id)
-    return len(stuck)

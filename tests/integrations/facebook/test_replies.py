@@ -1,14 +1,14 @@
 from datetime import timedelta
 
 import pytest
-from django.conf import settings as django_settings
 from django.db.models import F
 from django.utils import timezone, translation
 
 from grievances.models import Reply, ReplyState
+from grievances.reply_channels import FACEBOOK, reply_channel
 from integrations.facebook.graph import GraphTransientError
 from integrations.facebook.models import FacebookComment, FacebookPage, FacebookPageState
-from integrations.facebook.services import page_sync, reply_deliver
+from integrations.facebook.services import page_sync, replies_may_attempt_now, reply_deliver
 from tests.integrations.facebook.conftest import CITIZEN, PAGE_ID, PAGE_TOKEN, T0
 from tests.integrations.facebook.factories import FacebookPageFactory
 
@@ -167,10 +167,12 @@ def test_a_dead_token_fails_the_reply_and_flags_the_page(
     assert FacebookPage.objects.get().state == FacebookPageState.NEEDS_REAUTH
 
 
-def test_the_setting_grievances_use_points_here():
-    assert (
-        django_settings.GRIEVANCE_REPLY_DELIVERY == "integrations.facebook.services.reply_deliver"
-    )
+def test_the_facebook_app_registers_its_reply_delivery_with_grievances():
+    channel = reply_channel(FACEBOOK)
+
+    assert channel is not None
+    assert channel.deliver is reply_deliver
+    assert channel.may_attempt_now is replies_may_attempt_now
 
 
 class _SlowToShow:

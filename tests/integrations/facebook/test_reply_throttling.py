@@ -15,21 +15,18 @@ from django.utils import timezone, translation
 
 from grievances.models import Reply, ReplyState
 from grievances.services import reply_retry
+from grievances.tasks import reply_deliver_task, reply_sweep_task
 from integrations.facebook.models import FacebookComment, FacebookPage, FacebookPageState
 from integrations.facebook.services import page_sync, reply_deliver
 from integrations.facebook.services.replies import MAX_ATTEMPTS
 from integrations.facebook.services.sync import APP_PAUSE_KEY
-from integrations.facebook.tasks import (
-    countdown_cap,
-    facebook_reply_deliver_task,
-    facebook_reply_sweep_task,
-)
+from integrations.facebook.tasks import countdown_cap
 from tests.integrations.facebook.conftest import CITIZEN, PAGE_ID, PAGE_TOKEN, T0
 from tests.integrations.facebook.factories import FacebookPageFactory
 
 pytestmark = pytest.mark.django_db
 BODY = "আপনার অভিযোগটি বিদ্যুৎ বিভাগে পাঠানো হয়েছে।"
-SWEEP = timedelta(minutes=5)  # CELERY_BEAT_SCHEDULE["facebook-reply-sweep"]
+SWEEP = timedelta(minutes=5)  # longer than CELERY_BEAT_SCHEDULE["reply-sweep"]: the worst case
 
 
 @pytest.fixture(autouse=True)
@@ -68,7 +65,7 @@ class Queued:
 
 
 class Broker:
-    """What would be queued for `facebook_reply_deliver_task`, and a way to run what is due."""
+    """What would be queued for `reply_deliver_task`, and a way to run what is due."""
 
     def __init__(self, clock: Clock, capture) -> None:
         self.clock, self.capture = clock, capture
@@ -96,17 +93,17 @@ class Broker:
         due = [task for task in self.pending if task.eta <= self.clock.now]
         self.pending = [task for task in self.pending if task.eta > self.clock.now]
         for task in due:
-            self.run(lambda task=task: facebook_reply_deliver_task.run(reply_id=task.reply_id))
+            self.run(lambda task=task: reply_deliver_task.run(reply_id=task.reply_id))
 
     def sweep(self) -> None:
-        self.run(facebook_reply_sweep_task.run)
+        self.run(reply_sweep_task.run)
 
 
 @pytest.fixture
 def broker(monkeypatch, clock, django_capture_on_commit_callbacks):
     fake = Broker(clock, django_capture_on_commit_callbacks)
-    monkeypatch.setattr(facebook_reply_deliver_task, "apply_async", fake.apply_async)
-    monkeypatch.setattr(facebook_reply_deliver_task, "delay", fake.delay)
+    monkeypatch.setattr(reply_deliver_task, "apply_async", fake.apply_async)
+    monkeypatch.setattr(reply_deliver_task, "delay", fake.delay)
     return fake
 
 

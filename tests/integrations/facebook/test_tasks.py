@@ -186,10 +186,49 @@ def test_the_reply_sweeper_requeues_stuck_facebook_replies(pages, monkeypatch):
     Reply.objects.filter(pk=stuck.pk).update(updated_at=timezone.now() - timedelta(hours=1))
     delivered = []
     monkeypatch.setattr(
-        "integrations.facebook.tasks.facebook_reply_deliver_task.delay",
+        "grievances.tasks.reply_deliver_task.delay",
         lambda **kwargs: delivered.append(kwargs["reply_id"]),
     )
 
     assert facebook_reply_sweep_task() == 1
     assert delivered == [stuck.pk]
     assert Reply.objects.get(pk=stuck.pk).state == ReplyState.QUEUED
+
+
+def test_one_sweeper_queues_citizen_only_and_facebook_replies_but_not_on_a_paused_page(
+    pages, monkeypatch
+):
+    from grievances.models import Reply
+    from grievances.tasks import reply_sweep_task
+
+    facebook_sync_all_task()
+    here = Grievance.objects.get(office=pages[0].office)
+    there = Grievance.objects.get(office=pages[1].office)
+    citizen_only = Reply.objects.create(grievance=here, body="উত্তর", to_facebook=False)
+    on_facebook = Reply.objects.create(grievance=here, body="উত্তর", to_facebook=True)
+    on_paused_page = Reply.objects.create(grievance=there, body="উত্তর", to_facebook=True)
+    Reply.objects.update(updated_at=timezone.now() - timedelta(hours=1))
+    FacebookPage.objects.filter(pk=pages[1].pk).update(
+        writes_paused_until=timezone.now() + timedelta(hours=1)
+    )
+    delivered = []
+    monkeypatch.setattr(
+        "grievances.tasks.reply_deliver_task.delay",
+        lambda **kwargs: delivered.append(kwargs["reply_id"]),
+    )
+
+    assert reply_sweep_task() == 2
+    assert sorted(delivered) == sorted([citizen_only.pk, on_facebook.pk])
+    assert on_paused_page.pk not in delivered
+
+
+def test_the_old_facebook_delivery_task_name_still_delivers(pages):
+    from grievances.models import Reply, ReplyState
+    from integrations.facebook.tasks import facebook_reply_deliver_task
+
+    facebook_sync_all_task()
+    reply = Reply.objects.create(grievance=Grievance.objects.first(), body="উত্তর")
+
+    facebook_reply_deliver_task(reply_id=reply.pk)  # a message queued before the change
+
+    assert Reply.objects.get(pk=reply.pk).state == ReplyState.SENT
