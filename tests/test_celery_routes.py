@@ -1,0 +1,82 @@
+"""Every task runs on the queue of its workload (config/celery.py), and compose consumes each."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import pytest
+import yaml
+
+from config.celery import QUEUES, TASK_QUEUES, app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _project_tasks() -> list[str]:
+    app.loader.import_default_modules()  # every <app>/tasks.py, as a worker imports them
+    return sorted(name for name in app.tasks if not name.startswith("celery."))
+
+
+def _queue_of(task_name: str) -> str:
+    return str(app.amqp.router.route({}, task_name)["queue"].name)
+
+
+def test_every_task_in_the_project_has_a_route():
+    tasks = _project_tasks()
+
+    assert len(tasks) >= 13
+    assert [name for name in tasks if name not in TASK_QUEUES] == []
+
+
+def test_every_route_names_an_existing_task_and_queue():
+    tasks = set(_project_tasks())
+
+    assert sorted(set(TASK_QUEUES) - tasks) == []
+    assert set(TASK_QUEUES.values()) == set(QUEUES)
+
+
+@pytest.mark.parametrize("task_name", sorted(TASK_QUEUES))
+def test_a_task_is_sent_to_its_queue(task_name):
+    assert _queue_of(task_name) == TASK_QUEUES[task_name]
+
+
+@pytest.mark.parametrize(
+    ("task_name", "queue"),
+    [
+        ("integrations.facebook.tasks.facebook_webhook_process_task", "webhooks"),
+        ("integrations.facebook.tasks.facebook_page_sync_task", "facebook_sync"),
+        ("grievances.tasks.reply_deliver_task", "replies"),
+        ("integrations.facebook.tasks.facebook_reply_deliver_task", "replies"),
+        ("integrations.notifications.tasks.notification_send_task", "notifications"),
+        ("grievances.tasks.grievance_deadline_sweep_task", "housekeeping"),
+    ],
+)
+def test_webhooks_sync_replies_and_notifications_do_not_share_a_queue(task_name, queue):
+    assert _queue_of(task_name) == queue
+
+
+def test_beat_schedules_only_routed_tasks():
+    scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}
+
+    assert sorted(scheduled - set(TASK_QUEUES)) == []
+
+
+def test_a_worker_without_q_consumes_every_queue():
+    assert sorted(q.name for q in app.amqp.queues.consume_from.values()) == sorted(QUEUES)
+
+
+def test_compose_runs_one_worker_per_queue():
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    consumed: list[str] = []
+    for service in services.values():
+        argv = (
+            shlex.split(service.get("command", ""))
+            if isinstance(service.get("command"), str)
+            else []
+        )
+        if argv[:4] == ["celery", "-A", "config", "worker"]:
+            assert "-Q" in argv, "every compose worker names its queue"
+            consumed += argv[argv.index("-Q") + 1].split(",")
+
+    assert sorted(consumed) == sorted(QUEUES)
