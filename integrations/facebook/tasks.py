@@ -90,3 +90,11 @@ def facebook_reply_sweep_task() -> int:
     from integrations.facebook.services import replies_requeue
 
     return replies_requeue()
+
+
+@shared_task
+def facebook_webhook_purge_task() -> int:
+    """Beat, daily: delete processed webhook bodies older than WEBHOOK_RETENTION_DAYS."""
+    from integrations.facebook.services.webhooks import webhook_deliveries_purge
+
+    return webhook_deliveries_purge()
