@@ -28,7 +28,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -74,6 +74,13 @@ def wait_for(
             text = what() if callable(what) else what
             pytest.fail(f"not reached within {timeout:.0f} s: {text or predicate}")
         time.sleep(interval)
+
+
+def celery_queue_names() -> list[str]:
+    """The queues a worker without `-Q` consumes (config/celery.py)."""
+    from config.celery import app
+
+    return sorted(app.amqp.queues)
 
 
 def _port_open(port: int) -> bool:
@@ -391,9 +398,13 @@ class SystemStack:
         except (OSError, urllib.error.URLError):
             return False
 
-    def start_worker(self) -> None:
+    def start_worker(
+        self, name: str = "worker", *, queues: Sequence[str] = (), concurrency: int = 2
+    ) -> None:
+        """A Celery worker. Without `queues` it consumes every queue, as in `make run`."""
+        only = ["-Q", ",".join(queues)] if queues else []
         process = self._process(
-            "worker",
+            name,
             [
                 sys.executable,
                 "-m",
@@ -402,17 +413,31 @@ class SystemStack:
                 "config",
                 "worker",
                 "--concurrency",
-                "2",
+                str(concurrency),
+                *only,
                 "-l",
                 "warning",
                 "-n",
-                f"system-{os.getpid()}@%h",
+                f"system-{os.getpid()}-{name}@%h",
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",
             ],
         )
         process.start(self.env())
+
+    def start_queue_workers(self, *, concurrency: int = 1) -> list[str]:
+        """One worker per queue of the Celery app, as docker-compose runs them. Their names."""
+        names = []
+        for queue in celery_queue_names():
+            name = f"worker-{queue}"
+            self.start_worker(name, queues=[queue], concurrency=concurrency)
+            names.append(name)
+        return names
+
+    def stop(self, name: str) -> None:
+        """SIGTERM one process (a worker finishes its task first), SIGKILL if it lingers."""
+        self.processes[name].kill(signal.SIGTERM, timeout=30)
 
     def kill_worker(self) -> None:
         """SIGKILL the worker and its pool: its running and prefetched tasks die unacked."""
