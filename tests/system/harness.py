@@ -4,8 +4,9 @@ One session-wide stack, started once and torn down at the end (STYLE.md §13, DE
 
 - its own PostgreSQL database (migrated by `manage.py migrate`, dropped at the end): worker
   processes must see committed data, so pytest-django's transactional test database is no use;
-- its own `redis-server` on a free port with persistence off, so a restart loses every queued
-  and unacknowledged task, as a crash would;
+- its own two `redis-server`s on free ports with persistence off, the cache and the broker, so
+  either can be taken away alone, and a restart loses every queued and unacknowledged task, as
+  a crash would;
 - the fake Graph API server (`python -m integrations.facebook.fake_server`), driven through
   its `/__fake/*` control API;
 - the web app under gunicorn (webhook endpoint), a Celery worker (concurrency 2) and beat.
@@ -156,6 +157,7 @@ class SystemStack:
     admin_dsn: dict[str, Any]
     db_name: str
     redis_port: int = field(default_factory=free_port)
+    broker_port: int = field(default_factory=free_port)
     fake_port: int = field(default_factory=free_port)
     web_port: int = field(default_factory=free_port)
     processes: dict[str, Process] = field(default_factory=dict)
@@ -197,6 +199,7 @@ class SystemStack:
                 "DJANGO_LOG_LEVEL": "WARNING",
                 "DATABASE_URL": self.database_url,
                 "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
+                "CELERY_BROKER_URL": f"redis://127.0.0.1:{self.broker_port}/0",
                 "CACHE_KEY_PREFIX": "shunani-system",
                 "FACEBOOK_APP_ID": "880000000000001",
                 "FACEBOOK_APP_SECRET": APP_SECRET,
@@ -313,12 +316,21 @@ class SystemStack:
     # -- processes -------------------------------------------------------------------------
 
     def start_redis(self) -> None:
+        """The cache Redis (rate limits, sign-in throttles, Graph pauses): REDIS_URL."""
+        self._start_redis_server("redis", self.redis_port)
+
+    def start_broker(self) -> None:
+        """The broker Redis: CELERY_BROKER_URL. Apart from the cache so either can be taken
+        away alone; `restart_redis` takes both, as losing the one Redis of `make run` does."""
+        self._start_redis_server("broker", self.broker_port)
+
+    def _start_redis_server(self, name: str, port: int) -> None:
         process = self._process(
-            "redis",
+            name,
             [
                 _redis_server_binary(),
                 "--port",
-                str(self.redis_port),
+                str(port),
                 "--bind",
                 "127.0.0.1",
                 "--save",
@@ -330,21 +342,30 @@ class SystemStack:
             ],
         )
         process.start(self.env())
-        wait_for(lambda: self._redis_ping(), timeout=20, interval=0.1, what="redis answers")
+        wait_for(lambda: self._redis_ping(port), timeout=20, interval=0.1, what=f"{name} answers")
 
-    def _redis_ping(self) -> bool:
+    def _redis_ping(self, port: int) -> bool:
         try:
-            with socket.create_connection(("127.0.0.1", self.redis_port), timeout=0.5) as sock:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
                 sock.sendall(b"PING\r\n")
                 return sock.recv(16).startswith(b"+PONG")
         except OSError:
             return False
 
+    def stop_redis(self, name: str = "redis") -> None:
+        """SIGKILL the cache Redis ("redis") or the broker ("broker"): nothing is saved."""
+        self.processes[name].kill(signal.SIGKILL)
+
     def restart_redis(self, *, down_seconds: float = 2.0) -> None:
-        """Kill Redis (nothing saved: every queued task is gone) and start it again."""
-        self.processes["redis"].kill(signal.SIGKILL)
+        """Kill Redis, cache and broker (nothing saved: every queued task is gone), and start
+        them again."""
+        self.stop_redis("redis")
+        if "broker" in self.processes:
+            self.stop_redis("broker")
         time.sleep(down_seconds)
         self.start_redis()
+        if "broker" in self.processes:
+            self.start_broker()
         self.redis_restarts += 1
 
     def start_fake(self) -> None:
