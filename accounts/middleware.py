@@ -16,11 +16,11 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, resolve_url
 
 from accounts.models import User
+from core.cache import cache_delete, cache_get, cache_set
 
 SESSION_STARTED = "auth_started_at"
 SESSION_LAST_SEEN = "auth_last_seen_at"
@@ -37,14 +37,14 @@ class SessionTimeoutMiddleware:
             started = request.session.get(SESSION_STARTED, now)
             # The idle clock lives in the cache (Redis), so a page view writes no session row;
             # if the cache lost it, the absolute limit still holds.
-            last_seen = cache.get(seen_key) or request.session.get(SESSION_LAST_SEEN, now)
+            last_seen = cache_get(seen_key) or request.session.get(SESSION_LAST_SEEN, now)
             idle = now - last_seen > settings.SESSION_IDLE_TIMEOUT_SECONDS
             too_old = now - started > settings.SESSION_ABSOLUTE_TIMEOUT_SECONDS
             if idle or too_old:
-                cache.delete(seen_key)
+                cache_delete(seen_key)
                 logout(request)  # the request goes on as anonymous: sign-in where needed
             else:
-                cache.set(seen_key, now, timeout=settings.SESSION_IDLE_TIMEOUT_SECONDS + 60)
+                cache_set(seen_key, now, timeout=settings.SESSION_IDLE_TIMEOUT_SECONDS + 60)
         return self.get_response(request)
 
 

@@ -3,14 +3,22 @@
 One Redis counter per (scope, client) and window. The count is an atomic INCR in a Lua script
 that also sets the expiry, so 50 parallel requests against a limit of L admit exactly L, and a
 counter can never be left without an expiry (which would block a client for ever).
+
+Fails open: with Redis down or hung (short socket timeouts in CACHES) the attempt is allowed
+and a line is logged. A citizen is never refused because a counter cannot be read.
 """
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCacheClient
+
+from core.cache import CACHE_ERRORS, log_cache_failure
+
+logger = logging.getLogger(__name__)
 
 _INCR_WITH_EXPIRY = """
 local count = redis.call('INCR', KEYS[1])
@@ -41,8 +49,14 @@ def rate_limit_for(scope: str) -> tuple[int, int]:
 
 
 def ratelimit_hit(*, scope: str, client: str, limit: int, window: int) -> RateLimit:
-    """Count one attempt by `client` in `scope`; say whether it is within `limit` per `window`."""
-    count, ttl = _incr(f"ratelimit:{scope}:{client}", window)
+    """Count one attempt by `client` in `scope`; say whether it is within `limit` per `window`.
+
+    Without the cache the attempt is allowed (count 0): fail open, with a log line."""
+    try:
+        count, ttl = _incr(f"ratelimit:{scope}:{client}", window)
+    except CACHE_ERRORS as exc:
+        log_cache_failure(f"rate limit {scope!r}", exc)
+        return RateLimit(allowed=True, count=0, limit=limit, retry_after=0)
     return RateLimit(allowed=count <= limit, count=count, limit=limit, retry_after=max(ttl, 1))
 
 

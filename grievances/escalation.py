@@ -18,7 +18,6 @@ writes nothing.
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -44,6 +43,7 @@ from grievances.models import (
     StaffNotification,
     StaffNotificationKind,
 )
+from integrations.notifications.services import notification_queue
 from offices.models import Office, OfficeRole
 
 Kind = GrievanceEvent.Kind
@@ -132,9 +132,8 @@ def staff_notification_create(
         return None
     if user.email:
         subject, body = _email_text(notification)
-        transaction.on_commit(
-            lambda: send_mail(subject, body, None, [user.email], fail_silently=True)
-        )
+        # A row in the outbox, not SMTP inside this transaction: the sweeper delivers it.
+        notification_queue(channel="email", recipient=user.email, subject=subject, body=body)
     return notification
 
 

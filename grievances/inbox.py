@@ -17,11 +17,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery
 from django.core import signing
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
+from core.cache import cache_get, cache_set
 from core.calendar import DHAKA, add_working_days, dhaka_date
 from core.digits import to_latin_digits
 from grievances.models import OPEN_STATUSES, GrievanceQuerySet, GrievanceStatus
@@ -111,10 +111,10 @@ def due_soon_cutoff(now: datetime) -> datetime:
     """The end of the GRIEVANCE_DUE_SOON_DAYS-th working day from today. It only changes with
     the date (and the holiday table), so it is cached for the day instead of read per page."""
     key = f"inbox:due-soon:{dhaka_date(now).isoformat()}:{settings.GRIEVANCE_DUE_SOON_DAYS}"
-    cached = cache.get(key)
+    cached = cache_get(key)  # fails open: without Redis it is computed every time
     if cached is None:
         cached = add_working_days(now, settings.GRIEVANCE_DUE_SOON_DAYS)
-        cache.set(key, cached, timeout=60 * 60)
+        cache_set(key, cached, timeout=60 * 60)
     return cached
 
 

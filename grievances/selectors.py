@@ -1,6 +1,6 @@
 """Every read of grievances that depends on who is asking starts here."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -26,6 +26,7 @@ from grievances.models import (
     GrievanceEvent,
     GrievanceQuerySet,
     Reply,
+    ReplyState,
     StaffNotification,
 )
 from grievances.tracking import access_key_matches, normalise_tracking_code
@@ -173,3 +174,15 @@ def attachment_get_for_download(
     ):
         return attachment
     raise Http404
+
+
+def reply_ids_stuck_in_queue(*, older_than: timedelta) -> list[int]:
+    """Citizen-only replies still `queued` a while after they were written or last touched:
+    their delivery task was lost (broker down, Redis restarted). Facebook replies have their
+    own sweeper, which knows about paused pages."""
+    cutoff = timezone.now() - older_than
+    return list(
+        Reply.objects.filter(to_facebook=False, state=ReplyState.QUEUED, updated_at__lt=cutoff)
+        .order_by("updated_at")
+        .values_list("pk", flat=True)[:1000]
+    )

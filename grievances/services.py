@@ -16,6 +16,7 @@ from accounts.models import User
 from core.calendar import DHAKA, add_working_days, working_days_between
 from core.digits import to_bangla_digits
 from core.exceptions import ApplicationError
+from core.tasks import enqueue_after_commit
 from grievances.attachments import MAX_FILES_PER_GRIEVANCE, CleanFile, attachment_storage
 from grievances.models import (
     Attachment,
@@ -34,7 +35,7 @@ from grievances.models import (
     ReplyState,
     StaffNotification,
 )
-from grievances.tasks import grievance_notify_citizen_task, reply_deliver_task
+from grievances.tasks import reply_deliver_task
 from grievances.tracking import format_tracking_code, hash_access_key, new_access_key
 from grievances.workflow import can_transition
 from integrations.notifications.models import Notification, NotificationChannel
@@ -74,10 +75,10 @@ def _ensure_may_manage(actor: User | None, office: Office) -> None:
 
 
 def _event(grievance: Grievance, kind: str, actor: User | None, **fields: Any) -> GrievanceEvent:
-    """Record what happened; news the citizen should hear goes out by SMS/e-mail after commit."""
+    """Record what happened. News for the citizen is queued (SMS/e-mail rows) in the same
+    transaction, so it commits or rolls back with the event and no broker outage can lose it."""
     event = GrievanceEvent.objects.create(grievance=grievance, kind=kind, actor=actor, **fields)
-    if _is_citizen_news(event):
-        transaction.on_commit(lambda: grievance_notify_citizen_task.delay(event_id=event.pk))
+    grievance_notify_citizen(event=event)
     return event
 
 
@@ -746,7 +747,7 @@ def reply_create(*, grievance: Grievance, author: User, body: str, to_facebook: 
         is_public=True,
         data={"reply_id": reply.pk, "to_facebook": to_facebook},
     )
-    transaction.on_commit(lambda: reply_deliver_task.delay(reply_id=reply.pk))
+    enqueue_after_commit(reply_deliver_task, reply_id=reply.pk)
     return reply
 
 
@@ -759,7 +760,7 @@ def reply_retry(*, reply: Reply, actor: User) -> Reply:
         raise ApplicationError(_("Only a reply that failed can be sent again."))
     reply.state = ReplyState.QUEUED
     reply.save(update_fields=["state", "updated_at"])
-    transaction.on_commit(lambda: reply_deliver_task.delay(reply_id=reply.pk))
+    enqueue_after_commit(reply_deliver_task, reply_id=reply.pk)
     return reply
 
 

@@ -36,6 +36,19 @@ def reply_deliver_task(*, reply_id: int) -> None:
 
 
 @shared_task
+def reply_sweep_task(*, older_than_minutes: int = 2) -> int:
+    """Beat: queue delivery again for citizen-only replies whose task was lost."""
+    from datetime import timedelta
+
+    from grievances.selectors import reply_ids_stuck_in_queue
+
+    ids = reply_ids_stuck_in_queue(older_than=timedelta(minutes=older_than_minutes))
+    for reply_id in ids:
+        reply_deliver_task.delay(reply_id=reply_id)
+    return len(ids)
+
+
+@shared_task
 def grievance_deadline_sweep_task() -> int:
     """Beat: fan out one deadline check per office that has open or resolved grievances."""
     from grievances.escalation import offices_with_live_grievances
@@ -59,8 +72,8 @@ def grievance_deadlines_office_task(*, office_id: int) -> dict[str, int]:
 def grievance_notify_citizen_task(*, event_id: int) -> None:
     """SMS / e-mail the citizen about a public event. Safe to run twice (one message per event).
 
-    Services enqueue it on commit for public replies and status changes the citizen should hear
-    about: `transaction.on_commit(lambda: grievance_notify_citizen_task.delay(event_id=...))`.
+    Services no longer queue it: the messages are written with the event, in its transaction.
+    It stays for tasks queued before that change and for re-sending by hand.
     """
     from grievances.models import GrievanceEvent
     from grievances.services import grievance_notify_citizen

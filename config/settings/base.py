@@ -82,11 +82,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis is the Celery broker and the cache (rate limits). It holds nothing that cannot be lost:
 # work that must happen is a row in PostgreSQL (DESIGN.md §4).
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
+# Short socket timeouts: a hung Redis costs a request half a second, not a worker for 30 s.
+# Every cache and rate-limit call fails open (core/cache.py), so Redis down is never a 500.
+REDIS_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=0.5)
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.5)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="shunani"),
+        "OPTIONS": {
+            "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+            "socket_timeout": REDIS_SOCKET_TIMEOUT,
+        },
     }
 }
 
@@ -213,8 +221,23 @@ CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-# Longer than any task or countdown, so Redis does not redeliver work that is still running.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Longer than any task or countdown, so Redis does not redeliver work that is still running.
+    "visibility_timeout": 2 * 60 * 60,
+    # A request that queues a task waits at most about a second for a broker that is down or
+    # hung; the row it wrote is swept later (core/tasks.py). The read timeout stays above the
+    # worker's 1-second BRPOP wait.
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+    "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=2.0),
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
+# One quick retry when publishing, then give up (the caller logs it; a sweeper re-queues).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 CELERY_BEAT_SCHEDULE["grievance-deadlines"] = {
     # Reminders, escalations, ignored Facebook posts, interim updates, auto-close (DESIGN §5.4).
@@ -242,6 +265,11 @@ CELERY_BEAT_SCHEDULE["facebook-webhook-purge"] = {
 CELERY_BEAT_SCHEDULE["sessions-purge"] = {
     "task": "core.tasks.session_purge_task",  # expired sessions (Django's clearsessions)
     "schedule": crontab(hour=3, minute=20),
+}
+CELERY_BEAT_SCHEDULE["grievance-reply-sweep"] = {
+    # Citizen-only replies still queued (their delivery task was lost) are queued again.
+    "task": "grievances.tasks.reply_sweep_task",
+    "schedule": 2 * 60,  # seconds
 }
 CELERY_BEAT_SCHEDULE["notifications-sweep"] = {
     # SMS / e-mail still queued after their retries ran out (a long gateway outage) go again.

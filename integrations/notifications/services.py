@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core.tasks import enqueue_after_commit
 from integrations.notifications.mail import email_delivers_externally, email_send
 from integrations.notifications.models import (
     Notification,
@@ -65,7 +66,7 @@ def notification_queue(
         notification = Notification(**fields)
         notification.full_clean()
         notification.save()
-    transaction.on_commit(lambda: notification_send_task.delay(notification_id=notification.pk))
+    enqueue_after_commit(notification_send_task, notification_id=notification.pk)
     return notification
 
 

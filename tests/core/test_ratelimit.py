@@ -1,3 +1,5 @@
+import socket
+import time
 from concurrent.futures import ThreadPoolExecutor
 from threading import Barrier
 
@@ -106,3 +108,39 @@ def test_ipv6_clients_are_counted_per_64_network(rf, settings):
     two = rf.get("/", REMOTE_ADDR="2001:db8:1:2:ffff::9")
 
     assert client_key(one) == client_key(two) == "2001:db8:1:2::/64"
+
+
+def test_with_redis_down_the_limiter_fails_open_quickly_and_says_so(settings, caplog):
+    settings.CACHES = {
+        "default": {
+            **settings.CACHES["default"],
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
+    }
+
+    started = time.monotonic()
+    result = ratelimit_hit(scope="test", client="10.0.0.7", limit=1, window=60)
+
+    assert result.allowed
+    assert time.monotonic() - started < 2
+    assert "cache unavailable" in caplog.text
+
+
+def test_a_hung_redis_costs_a_request_the_socket_timeout_not_half_a_minute(settings):
+    """A server that accepts connections and never answers (a hung Redis)."""
+    with socket.socket() as hung:
+        hung.bind(("127.0.0.1", 0))
+        hung.listen(16)
+        host, port = hung.getsockname()
+        settings.CACHES = {
+            "default": {
+                **settings.CACHES["default"],
+                "LOCATION": f"redis://{host}:{port}/0",
+            }
+        }
+        started = time.monotonic()
+        result = ratelimit_hit(scope="test", client="10.0.0.8", limit=1, window=60)
+
+    assert result.allowed
+    assert time.monotonic() - started < 3

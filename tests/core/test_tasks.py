@@ -1,41 +1,42 @@
-"""Expired sessions are deleted by beat's daily purge (Django's clearsessions)."""
+"""Queueing after commit survives a broker that is down: committed work is never an error."""
 
-from datetime import UTC, datetime, timedelta
-from unittest import mock
+from collections.abc import Iterator
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
-from django.contrib.sessions.models import Session
 
 from config.celery import app
-from core.tasks import session_purge_task
+from core.tasks import enqueue_after_commit
+from integrations.notifications.tasks import notification_send_task
 
 pytestmark = pytest.mark.django_db
 
-NOW = datetime(2027, 3, 15, 21, 20, tzinfo=UTC)
+
+@pytest.fixture
+def broker_down(monkeypatch) -> Iterator[None]:
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    monkeypatch.setitem(app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    app._pool, app.amqp._producer_pool = None, None
+    yield
+    app._pool, app.amqp._producer_pool = None, None
 
 
-def _session(expires: datetime) -> str:
-    store = SessionStore()
-    store["officer"] = 1
-    store.set_expiry(expires)
-    store.save()
-    return str(store.session_key)
+def test_a_broker_error_after_commit_is_logged_not_raised(
+    broker_down, django_capture_on_commit_callbacks, caplog
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        enqueue_after_commit(notification_send_task, notification_id=1)
+
+    assert len(callbacks) == 1
+    assert "could not queue integrations.notifications.tasks.notification_send_task" in caplog.text
 
 
-def test_expired_sessions_are_purged_and_live_ones_kept():
-    with mock.patch("django.utils.timezone.now", return_value=NOW - timedelta(days=20)):
-        expired = _session(NOW - timedelta(seconds=1))
-        live = _session(NOW + timedelta(hours=1))
+def test_the_task_is_queued_only_after_commit(django_capture_on_commit_callbacks, monkeypatch):
+    sent: list[dict[str, int]] = []
+    monkeypatch.setattr(notification_send_task, "delay", lambda **kw: sent.append(kw))
 
-    with mock.patch("django.utils.timezone.now", return_value=NOW):
-        session_purge_task()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        enqueue_after_commit(notification_send_task, notification_id=7)
+    assert sent == []
+    callbacks[0]()
 
-    assert list(Session.objects.values_list("session_key", flat=True)) == [live]
-    assert not Session.objects.filter(session_key=expired).exists()
-
-
-def test_beat_runs_the_session_purge():
-    tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
-
-    assert "core.tasks.session_purge_task" in tasks
+    assert sent == [{"notification_id": 7}]

@@ -67,7 +67,7 @@ def notified(user, kind):
     return StaffNotification.objects.filter(user=user, kind=kind).count()
 
 
-def test_due_soon_reminds_the_assignee_once(office, officer):
+def test_due_soon_reminds_the_assignee_once(office, officer, django_capture_on_commit_callbacks):
     officer.email = "officer@example.gov.bd"
     officer.save()
     with frozen(dhaka(1)):
@@ -75,7 +75,7 @@ def test_due_soon_reminds_the_assignee_once(office, officer):
         grievance_assign(grievance=grievance, assignee=officer, actor=officer)
     Grievance.objects.filter(pk=grievance.pk).update(due_at=dhaka(13, 23))  # end of Sunday
 
-    with mock.patch("django.db.transaction.on_commit", side_effect=lambda f: f()):
+    with django_capture_on_commit_callbacks(execute=True):
         first = run(office, 10)  # Thursday: Sunday is the next working day
         second = run(office, 10, 15)
 

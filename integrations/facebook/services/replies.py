@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.tasks import enqueue_after_commit
 from grievances.models import Reply, ReplyState
 from integrations.facebook.graph import (
     GraphApi,
@@ -49,11 +50,7 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 
 
 def _retry_later(reply: Reply, seconds: int) -> None:
-    transaction.on_commit(
-        lambda: facebook_reply_deliver_task.apply_async(
-            kwargs={"reply_id": reply.pk}, countdown=seconds
-        )
-    )
+    enqueue_after_commit(facebook_reply_deliver_task, countdown=seconds, reply_id=reply.pk)
 
 
 def _backoff(attempts: int) -> int:
