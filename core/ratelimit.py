@@ -32,6 +32,9 @@ return count
 DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "grievance-file": (20, 60 * 60),  # filing: generous, many phones share one carrier address
     "access-key": (30, 10 * 60),  # requests carrying a private key: guessing needs millions
+    # public tracking pages without a key: codes are sequential, so this slows walking them
+    # while many citizens behind one carrier address still look theirs up
+    "track": (100, 10 * 60),
 }
 
 

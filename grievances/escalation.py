@@ -33,6 +33,7 @@ from core.calendar import (
     is_working_day,
     working_days_between,
 )
+from core.links import site_link
 from core.models import Holiday
 from grievances.models import (
     OPEN_STATUSES,
@@ -114,7 +115,7 @@ def _email_text(notification: StaffNotification) -> tuple[str, str]:
         body = _("%(what)s — grievance %(code)s.\nOpen it in Shunani: %(path)s") % {
             "what": notification.get_kind_display(),
             "code": code,
-            "path": path,
+            "path": site_link(path),
         }
     return subject, body
 

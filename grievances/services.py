@@ -36,9 +36,18 @@ from grievances.models import (
     StaffNotification,
 )
 from grievances.tasks import reply_deliver_task
-from grievances.tracking import format_tracking_code, hash_access_key, new_access_key
+from grievances.tracking import (
+    format_tracking_code,
+    hash_access_key,
+    new_access_key,
+    tracking_link,
+)
 from grievances.workflow import can_transition
-from integrations.notifications.models import Notification, NotificationChannel
+from integrations.notifications.models import (
+    SECRET_PLACEHOLDER,
+    Notification,
+    NotificationChannel,
+)
 from integrations.notifications.services import notification_queue
 from offices.models import District, Office, OfficeMembership, Upazila
 from offices.selectors import office_for_district, office_role_for_user, office_user_may_manage
@@ -856,12 +865,10 @@ def _attachments_store(
     return attachments
 
 
-def _private_link(*, base_url: str, grievance: Grievance, access_key: str) -> str:
-    return f"{base_url.rstrip('/')}/track/{grievance.tracking_code}/?key={access_key}"
-
-
 def _citizen_filed_texts(*, grievance: Grievance, link: str) -> tuple[str, str, str]:
-    """(SMS text, e-mail subject, e-mail text) in the language the citizen used."""
+    """(SMS text, e-mail subject, e-mail text) in the language the citizen used.
+
+    `link` is SECRET_PLACEHOLDER: the private link is added only when the message is sent."""
     with translation.override(grievance.language):
         code = grievance.tracking_code
         if grievance.language == "bn":
@@ -893,7 +900,6 @@ def grievance_file_by_citizen(
     *,
     district: District,
     description: str,
-    base_url: str,
     upazila: Upazila | None = None,
     category: Category | None = None,
     citizen_name: str = "",
@@ -922,15 +928,16 @@ def grievance_file_by_citizen(
         show_name_publicly=show_name_publicly,
         language=language,
     )
-    link = _private_link(base_url=base_url, grievance=grievance, access_key=access_key)
-    sms, subject, email = _citizen_filed_texts(grievance=grievance, link=link)
-    # The texts carry the key: they are blanked on the row once they have left.
+    # The private link carries the key: stored apart from the text, added only when sending.
+    link = tracking_link(code=grievance.tracking_code, key=access_key)
+    sms, subject, email = _citizen_filed_texts(grievance=grievance, link=SECRET_PLACEHOLDER)
     if grievance.citizen_phone:
         notification_queue(
             channel=NotificationChannel.SMS,
             recipient=grievance.citizen_phone,
             body=sms,
-            redact_after_send=True,
+            secret=link,
+            capped=True,
         )
     if grievance.citizen_email:
         notification_queue(
@@ -938,7 +945,8 @@ def grievance_file_by_citizen(
             recipient=grievance.citizen_email,
             subject=subject,
             body=email,
-            redact_after_send=True,
+            secret=link,
+            capped=True,
         )
     # Last, so nothing after it can fail and leave files on disk for a rolled-back grievance.
     _attachments_store(grievance=grievance, files=files)
@@ -1071,8 +1079,7 @@ def grievance_notify_citizen(*, event: GrievanceEvent) -> list[Notification]:
     with translation.override(grievance.language):
         code = grievance.tracking_code
         shown_code = to_bangla_digits(code) if grievance.language == "bn" else code
-        site = settings.SITE_URL.rstrip("/")
-        link = f"{site}/track/{code}/" if site else ""
+        link = tracking_link(code=code) if settings.SITE_URL else ""
         news = _citizen_news_text(event)
         sms = _("Shunani %(code)s: %(news)s") % {"code": shown_code, "news": news}
         if link:
@@ -1087,6 +1094,7 @@ def grievance_notify_citizen(*, event: GrievanceEvent) -> list[Notification]:
                 recipient=grievance.citizen_phone,
                 body=sms,
                 dedupe_key=f"grievance-event:{event.pk}:sms",
+                capped=True,
             )
         )
     if grievance.citizen_email:
@@ -1097,6 +1105,7 @@ def grievance_notify_citizen(*, event: GrievanceEvent) -> list[Notification]:
                 subject=subject,
                 body=body,
                 dedupe_key=f"grievance-event:{event.pk}:email",
+                capped=True,
             )
         )
     return sent

@@ -5,7 +5,10 @@ import hmac
 import re
 import secrets
 
+from django.urls import reverse
+
 from core.digits import to_latin_digits
+from core.links import site_link
 
 # OFFICE-YYMM-NNNNN, e.g. DHA-2611-00042. Hyphens and spaces are optional on input.
 _CODE = re.compile(r"^([A-Z]{3,12})[-\s]*(\d{4})[-\s]*(\d{5,7})$")
@@ -37,3 +40,9 @@ def access_key_matches(*, key: str, key_hash: str) -> bool:
     if not key or not key_hash:
         return False
     return hmac.compare_digest(hash_access_key(key), key_hash)
+
+
+def tracking_link(*, code: str, key: str = "") -> str:
+    """The tracking page's public address; with `key`, the citizen's private link."""
+    path = reverse("grievances:track", args=[code])
+    return site_link(f"{path}?key={key}" if key else path)

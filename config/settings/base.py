@@ -140,6 +140,8 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / ".data" / "med
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Seconds an SMTP conversation may take before the attempt counts as failed (and is retried).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Shunani <noreply@shunani.gov.bd>")
 
 SESSION_COOKIE_HTTPONLY = True
@@ -152,8 +154,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 # messages carry the tracking code only.
 SITE_URL = env("SITE_URL", default="")
 
-# Number of reverse proxies in front of the app whose X-Forwarded-For we trust. 0 means the
-# client is REMOTE_ADDR, whatever the header says (rate limits must not be spoofable).
+# Our reverse proxies' addresses (CIDR, comma-separated, e.g. 172.16.0.0/12). X-Forwarded-For is
+# read only from them; empty means the client is REMOTE_ADDR, whatever the header says (rate
+# limits must not be spoofable). See core/client_ip.py.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# Older setting, used only when TRUSTED_PROXIES is empty: the N-th X-Forwarded-For entry from
+# the right, whoever sent it (the deploy check warns).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # --- Deadlines (DESIGN.md §3.2), all in working days, Asia/Dhaka, Friday+Saturday off ---------
@@ -209,6 +215,12 @@ SMS_BACKEND = env("SMS_BACKEND", default="outbox")  # "outbox" (visible in admin
 SMS_HTTP_URL = env("SMS_HTTP_URL", default="")
 SMS_HTTP_TOKEN = env("SMS_HTTP_TOKEN", default="")
 SMS_SENDER_ID = env("SMS_SENDER_ID", default="SHUNANI")
+SMS_HTTP_TIMEOUT = env.float("SMS_HTTP_TIMEOUT", default=10.0)
+# SMS / e-mail to an address a member of the public typed: at most this many a day to one
+# recipient (a stranger cannot make the portal message someone else's phone all day).
+NOTIFICATION_DAILY_LIMIT_PER_RECIPIENT = env.int(
+    "NOTIFICATION_DAILY_LIMIT_PER_RECIPIENT", default=10
+)
 
 # --- Celery (https://docs.celeryq.dev/en/stable/userguide/configuration.html) -----------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
@@ -272,9 +284,10 @@ CELERY_BEAT_SCHEDULE["grievance-reply-sweep"] = {
     "schedule": 2 * 60,  # seconds
 }
 CELERY_BEAT_SCHEDULE["notifications-sweep"] = {
-    # SMS / e-mail still queued after their retries ran out (a long gateway outage) go again.
+    # SMS / e-mail still queued 10 minutes on (their task was lost with the broker, or their
+    # retries ran out in a long gateway outage) go again.
     "task": "integrations.notifications.tasks.notification_sweep_task",
-    "schedule": 10 * 60,  # seconds
+    "schedule": 5 * 60,  # seconds
 }
 
 REST_FRAMEWORK = {

@@ -47,7 +47,7 @@ from grievances.services import (
     grievance_add_citizen_info,
     grievance_file_by_citizen,
 )
-from grievances.tracking import normalise_tracking_code
+from grievances.tracking import normalise_tracking_code, tracking_link
 from offices.models import District, Upazila
 
 _FILED_COOKIE = "shunani_filed"
@@ -99,7 +99,6 @@ def grievance_file(request: HttpRequest) -> HttpResponse:
                     show_name_publicly=data["show_name_publicly"],
                     files=data["attachments"],
                     language=(get_language() or "bn")[:2],
-                    base_url=request.build_absolute_uri("/"),
                 )
             except ApplicationError as error:
                 form.add_error(None, error.message)
@@ -161,7 +160,7 @@ def grievance_filed(request: HttpRequest) -> HttpResponse:
     private_path = f"{reverse('grievances:track', args=[filed['code']])}?key={filed['key']}"
     context = {
         "code": filed["code"],
-        "private_url": request.build_absolute_uri(private_path),
+        "private_url": tracking_link(code=filed["code"], key=filed["key"]),  # SITE_URL, not Host
         "private_path": private_path,
         "sms": filed["sms"],
         "email": filed["email"],
@@ -238,6 +237,10 @@ def grievance_track(request: HttpRequest, code: str) -> HttpResponse:
             return _private_headers(
                 render(request, "grievances/track.html", _citizen_context(grievance, key))
             )
+    else:  # a public lookup: counted per client, like key attempts
+        limit = ratelimit_check(scope="track", client=client_key(request))
+        if not limit.allowed:
+            return too_many_requests(request, limit)
     grievance = grievance_get_by_tracking_code(code=canonical)
     if grievance is None:
         raise Http404

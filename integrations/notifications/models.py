@@ -12,8 +12,13 @@ class NotificationChannel(models.TextChoices):
 
 class NotificationState(models.TextChoices):
     QUEUED = "queued", _("Queued")  # waiting for (another) delivery attempt
+    SENDING = "sending", _("Sending")  # claimed by a worker; swept again if it stays too long
     SENT = "sent", _("Sent")  # the gateway or mail server accepted it
     FAILED = "failed", _("Failed")  # refused for good (bad number, rejected); see last_error
+
+
+# Stands in the stored text for the secret (the private link) until the moment of sending.
+SECRET_PLACEHOLDER = "{{private-link}}"  # noqa: S105  # not a password
 
 
 class Notification(TimeStampedModel):
@@ -22,11 +27,13 @@ class Notification(TimeStampedModel):
     channel = models.CharField(_("channel"), max_length=10, choices=NotificationChannel.choices)
     recipient = models.CharField(_("recipient"), max_length=254)
     subject = models.CharField(_("subject"), max_length=200, blank=True)
+    # Never a secret: where the private link goes, the text holds SECRET_PLACEHOLDER.
     body = models.TextField(_("text"))
+    # The private link (it carries the citizen's key), put into the text only when it really
+    # leaves for a gateway or mail server; blanked in every final state. Never in the admin.
+    secret = models.TextField(blank=True, default="")
     # Set by callers that may ask twice (a retried task): one message per key, ever.
     dedupe_key = models.CharField(max_length=100, blank=True, default="")
-    # The body holds a secret (e.g. a private link): blank it once it has really left.
-    redact_after_send = models.BooleanField(default=False)
     state = models.CharField(
         _("state"),
         max_length=10,
@@ -67,7 +74,9 @@ class Notification(TimeStampedModel):
                 fields=["created_at"],
                 condition=Q(state="queued"),
                 name="notification_queued",
-            )
+            ),
+            # The daily cap per recipient counts the last day's rows to one address.
+            models.Index(fields=["recipient", "created_at"], name="notification_recipient_day"),
         ]
 
     def __str__(self) -> str:

@@ -4,11 +4,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core.tasks import enqueue_after_commit
 from integrations.notifications.mail import email_delivers_externally, email_send
 from integrations.notifications.models import (
+    SECRET_PLACEHOLDER,
     Notification,
     NotificationChannel,
     NotificationState,
@@ -16,8 +18,6 @@ from integrations.notifications.models import (
 from integrations.notifications.sms import NotificationError, NotificationTransientError, SmsApi
 from integrations.notifications.sms_outbox import OutboxSmsApi
 from integrations.notifications.tasks import notification_send_task
-
-REDACTED = "[…]"
 
 
 def sms_api_from_settings() -> SmsApi:
@@ -29,9 +29,28 @@ def sms_api_from_settings() -> SmsApi:
             url=settings.SMS_HTTP_URL,
             token=settings.SMS_HTTP_TOKEN,
             sender_id=settings.SMS_SENDER_ID,
-            timeout=getattr(settings, "SMS_HTTP_TIMEOUT", 10.0),
+            timeout=settings.SMS_HTTP_TIMEOUT,
         )
     return OutboxSmsApi()
+
+
+# Text the console and outbox backends show where the private link would go.
+SECRET_HIDDEN = "[…]"  # noqa: S105  # not a password
+# A worker that claimed a message and died: after this long another may try again. Longer
+# than an SMS request or an SMTP conversation can take (SMS_HTTP_TIMEOUT, EMAIL_TIMEOUT).
+SENDING_LEASE = timedelta(minutes=5)
+DAILY_CAP_ERROR = "daily limit for this recipient reached"
+
+
+def _over_daily_cap(recipient: str) -> bool:
+    """At most NOTIFICATION_DAILY_LIMIT_PER_RECIPIENT messages a day to one address."""
+    since = timezone.now() - timedelta(days=1)
+    sent = (
+        Notification.objects.filter(recipient=recipient, created_at__gte=since)
+        .exclude(last_error=DAILY_CAP_ERROR)
+        .count()
+    )
+    return sent >= settings.NOTIFICATION_DAILY_LIMIT_PER_RECIPIENT
 
 
 @transaction.atomic
@@ -41,20 +60,27 @@ def notification_queue(
     recipient: str,
     body: str,
     subject: str = "",
-    redact_after_send: bool = False,
+    secret: str = "",
     dedupe_key: str = "",
+    capped: bool = False,
 ) -> Notification:
     """Store the message, then (after commit) hand it to a task to deliver.
 
-    With a `dedupe_key`, asking twice queues one message: the second call returns the first.
+    `secret` (e.g. a private link) stands in the body as SECRET_PLACEHOLDER; it is stored
+    apart, added only when sending to a real gateway and blanked once the message is final.
+    `capped`: the recipient was typed by a member of the public, so the daily cap applies; a
+    message over it is kept as failed, never sent. With a `dedupe_key`, asking twice queues one
+    message: the second call returns the first.
     """
-    fields = {
+    fields: dict[str, object] = {
         "channel": channel,
         "recipient": recipient,
         "subject": subject[:200],
         "body": body,
-        "redact_after_send": redact_after_send,
+        "secret": secret,
     }
+    if capped and _over_daily_cap(recipient):
+        fields.update(state=NotificationState.FAILED, last_error=DAILY_CAP_ERROR, secret="")
     if dedupe_key:
         # The partial unique index decides under concurrency, not a check-then-insert.
         notification, created = Notification.objects.get_or_create(
@@ -66,69 +92,94 @@ def notification_queue(
         notification = Notification(**fields)
         notification.full_clean()
         notification.save()
-    enqueue_after_commit(notification_send_task, notification_id=notification.pk)
+    if notification.state == NotificationState.QUEUED:
+        enqueue_after_commit(notification_send_task, notification_id=notification.pk)
     return notification
 
 
 def notification_send(*, notification: Notification, sms: SmsApi | None = None) -> Notification:
-    """Deliver a queued notification once. Safe to run twice, and in parallel.
+    """Deliver a queued notification once: claim, commit, send, record. Safe to run twice.
 
-    The row stays locked while the gateway is called, so two workers never send it twice. A
-    transient failure is recorded on the row (committed) and then raised for the task to retry.
+    The claim (state `sending`) is a short transaction of its own, so no row lock or open
+    transaction is held while the gateway or mail server is talked to. A transient failure is
+    recorded (the row goes back to `queued`) and then raised for the task to retry.
     """
-    failure: NotificationTransientError | None = None
-    with transaction.atomic():
-        row = (
-            Notification.objects.select_for_update(skip_locked=True)
-            .filter(pk=notification.pk, state=NotificationState.QUEUED)
-            .first()
-        )
-        if row is None:  # already sent or failed, or another worker is sending it now
-            notification.refresh_from_db()
-            return notification
-
-        now = timezone.now()
-        row.attempts += 1
-        row.last_attempt_at = now
-        fields = ["attempts", "last_attempt_at", "updated_at"]
-        try:
-            row.external_id, row.backend, external = _deliver(row, sms)
-        except NotificationTransientError as exc:
-            row.last_error = str(exc)[:1000]
-            fields.append("last_error")
-            failure = exc
-        except NotificationError as exc:
-            row.state = NotificationState.FAILED
-            row.last_error = str(exc)[:1000]
-            fields += ["state", "last_error"]
-        else:
-            row.state = NotificationState.SENT
-            row.sent_at = now
-            row.last_error = ""
-            fields += ["state", "sent_at", "last_error", "external_id", "backend"]
-            if row.redact_after_send and external:
-                row.body = REDACTED
-                fields.append("body")
-        row.save(update_fields=fields)
-    if failure is not None:
-        raise failure
+    row = _claim(notification.pk)
+    if row is None:  # already sent or failed, or another worker is sending it now
+        notification.refresh_from_db()
+        return notification
+    try:
+        row.external_id, row.backend = _deliver(row, sms)
+    except NotificationTransientError as exc:
+        _record(row, state=NotificationState.QUEUED, error=str(exc))
+        raise
+    except NotificationError as exc:
+        _record(row, state=NotificationState.FAILED, error=str(exc))
+    else:
+        _record(row, state=NotificationState.SENT)
     return row
 
 
-def _deliver(row: Notification, sms: SmsApi | None) -> tuple[str, str, bool]:
-    """(external id, backend name, whether the text left this machine)."""
+def _claim(pk: int) -> Notification | None:
+    """Mark the row `sending` (one attempt more) and commit; None if it is not ours to send."""
+    now = timezone.now()
+    with transaction.atomic():
+        row = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(pk=pk)
+            .filter(
+                Q(state=NotificationState.QUEUED)
+                | Q(state=NotificationState.SENDING, last_attempt_at__lt=now - SENDING_LEASE)
+            )
+            .first()
+        )
+        if row is None:
+            return None
+        row.state = NotificationState.SENDING
+        row.attempts += 1
+        row.last_attempt_at = now
+        row.save(update_fields=["state", "attempts", "last_attempt_at", "updated_at"])
+    return row
+
+
+def _record(row: Notification, *, state: str, error: str = "") -> None:
+    """The result of one attempt. A final state forgets the secret."""
+    row.state = state
+    row.last_error = error[:1000]
+    fields = ["state", "last_error", "updated_at"]
+    if state == NotificationState.SENT:
+        row.sent_at = timezone.now()
+        fields += ["sent_at", "external_id", "backend"]
+    if state != NotificationState.QUEUED:
+        row.secret = ""
+        fields.append("secret")
+    row.save(update_fields=fields)
+
+
+def notification_text(row: Notification, *, external: bool) -> str:
+    """The text as sent: the secret only when it leaves for a real gateway or mail server."""
+    return row.body.replace(SECRET_PLACEHOLDER, row.secret if external else SECRET_HIDDEN)
+
+
+def _deliver(row: Notification, sms: SmsApi | None) -> tuple[str, str]:
+    """Send it now, outside any transaction: (external id, backend name)."""
     if row.channel == NotificationChannel.SMS:
         api = sms or sms_api_from_settings()
-        return api.send(to=row.recipient, text=row.body), api.name, api.delivers_externally
-    email_send(to=row.recipient, subject=row.subject, text=row.body)
-    return "", "email", email_delivers_externally()
+        text = notification_text(row, external=api.delivers_externally)
+        return api.send(to=row.recipient, text=text), api.name
+    text = notification_text(row, external=email_delivers_externally())
+    email_send(to=row.recipient, subject=row.subject, text=text)
+    return "", "email"
 
 
 def notification_list_stuck(*, older_than: timedelta) -> list[int]:
-    """Ids of queued rows nobody has tried for a while (their retries ran out or were lost)."""
+    """Ids of rows nobody has tried for a while: queued (retries ran out, or the task was lost
+    with the broker) or claimed by a worker that died while sending."""
     cutoff = timezone.now() - older_than
     return list(
-        Notification.objects.filter(state=NotificationState.QUEUED, created_at__lt=cutoff)
+        Notification.objects.filter(
+            state__in=[NotificationState.QUEUED, NotificationState.SENDING], created_at__lt=cutoff
+        )
         .exclude(last_attempt_at__gte=cutoff)
         .order_by("created_at")
         .values_list("pk", flat=True)[:500]

@@ -15,7 +15,7 @@ def notification_send_task(self, *, notification_id: int) -> None:  # type: igno
     from integrations.notifications.services import notification_send
 
     notification = Notification.objects.filter(
-        pk=notification_id, state=NotificationState.QUEUED
+        pk=notification_id, state__in=[NotificationState.QUEUED, NotificationState.SENDING]
     ).first()
     if notification is None:  # sent, failed for good, or gone: nothing to do
         return
@@ -29,8 +29,9 @@ def notification_send_task(self, *, notification_id: int) -> None:  # type: igno
 
 
 @shared_task
-def notification_sweep_task(*, older_than_minutes: int = 30) -> int:
-    """Beat: re-enqueue queued notifications whose retries ran out or whose task was lost."""
+def notification_sweep_task(*, older_than_minutes: int = 10) -> int:
+    """Beat: re-enqueue notifications whose retries ran out, whose task was lost with the
+    broker, or whose worker died while sending. Running twice is harmless (the claim)."""
     from datetime import timedelta
 
     from integrations.notifications.services import notification_list_stuck

@@ -144,3 +144,56 @@ def test_a_hung_redis_costs_a_request_the_socket_timeout_not_half_a_minute(setti
 
     assert result.allowed
     assert time.monotonic() - started < 3
+
+
+@pytest.fixture
+def behind_proxies(settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    settings.TRUSTED_PROXIES = ["10.0.0.0/24", "fd00::/64"]
+
+
+def test_a_forwarded_for_from_an_address_that_is_not_our_proxy_is_ignored(rf, behind_proxies):
+    request = rf.get("/", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="1.2.3.4")
+
+    assert client_ip(request) == "203.0.113.9"
+
+
+def test_behind_our_proxy_the_client_is_the_first_address_that_is_not_a_proxy(rf, behind_proxies):
+    # The client wrote "1.2.3.4"; proxy 10.0.0.5 saw 203.0.113.7 and passed it to 10.0.0.254.
+    request = rf.get(
+        "/", REMOTE_ADDR="10.0.0.254", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.7, 10.0.0.5"
+    )
+
+    assert client_ip(request) == "203.0.113.7"
+
+
+def test_behind_an_ipv6_proxy_the_header_is_read_too(rf, behind_proxies):
+    request = rf.get("/", REMOTE_ADDR="fd00::1", HTTP_X_FORWARDED_FOR="2001:db8::7")
+
+    assert client_ip(request) == "2001:db8::7"
+
+
+def test_a_forwarded_for_without_any_trusted_proxy_is_logged_once(rf, settings, caplog):
+    from core import client_ip as module
+
+    settings.TRUSTED_PROXY_COUNT = 0
+    settings.TRUSTED_PROXIES = []
+    module._warned.clear()
+
+    for n in range(3):
+        client_ip(rf.get("/", REMOTE_ADDR="172.18.0.2", HTTP_X_FORWARDED_FOR=f"1.2.3.{n}"))
+
+    assert caplog.text.count("TRUSTED_PROXIES is empty") == 1
+
+
+def test_the_deploy_check_warns_when_only_a_proxy_count_is_set(settings):
+    from core.client_ip import check_trusted_proxies
+
+    settings.TRUSTED_PROXIES = []
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert [w.id for w in check_trusted_proxies()] == ["core.W002"]
+
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    assert check_trusted_proxies() == []
+    settings.TRUSTED_PROXIES, settings.TRUSTED_PROXY_COUNT = [], 0
+    assert check_trusted_proxies() == []  # no proxy at all (CI): the deploy check stays clean

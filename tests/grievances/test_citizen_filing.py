@@ -5,12 +5,13 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.core import mail
 from django.urls import reverse
 from PIL import Image
 
 from grievances.forms import normalise_bd_mobile
 from grievances.models import Attachment, Grievance
-from integrations.notifications.models import Notification
+from integrations.notifications.models import SECRET_PLACEHOLDER, Notification
 from offices.models import District, Upazila
 from tests.grievances.citizen_files import (
     executable_named_jpg,
@@ -282,15 +283,36 @@ def test_the_code_and_link_go_by_sms_and_email_in_bangla(
             FILE_URL, valid_form(citizen_phone="01712345678", citizen_email="rahim@example.com")
         )
 
-    grievance = Grievance.objects.get()
+    assert Grievance.objects.count() == 1
     sms = Notification.objects.get(channel="sms")
     email = Notification.objects.get(channel="email")
     assert sms.recipient == "+8801712345678"
     assert email.recipient == "rahim@example.com"
     assert sms.state == "sent"  # the outbox adapter keeps the text for the admin
     assert "ট্র্যাকিং কোড" in sms.body
-    assert f"/track/{grievance.tracking_code}/?key=" in sms.body
-    assert f"/track/{grievance.tracking_code}/?key=" in email.body
+    # The link with the key is added only when a real gateway sends it: never stored, and
+    # neither the outbox nor the test mailbox (like the console backend) ever sees it.
+    for row in (sms, email):
+        assert SECRET_PLACEHOLDER in row.body
+        assert "key=" not in row.body + row.secret
+    assert "key=" not in mail.outbox[0].body
+
+
+def test_the_private_link_in_messages_comes_from_site_url_never_the_host_header(client, settings):
+    settings.SITE_URL = "https://shunani.example.gov.bd"
+    settings.ALLOWED_HOSTS = ["*"]
+
+    response = client.post(
+        FILE_URL, valid_form(citizen_phone="01712345678"), HTTP_HOST="evil.example.com"
+    )
+
+    grievance = Grievance.objects.get()
+    sms = Notification.objects.get()  # queued: its task runs only after commit
+    assert sms.secret.startswith(
+        f"https://shunani.example.gov.bd/track/{grievance.tracking_code}/?key="
+    )
+    page = client.get(response["Location"], HTTP_HOST="evil.example.com").content.decode()
+    assert "evil.example.com" not in page
 
 
 def test_a_citizen_using_english_gets_english_texts(english):

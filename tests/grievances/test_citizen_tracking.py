@@ -375,3 +375,19 @@ def test_a_grievance_collects_at_most_twelve_files(client, filed):
     assert "একটি অভিযোগে সর্বোচ্চ ১২টি ফাইল থাকতে পারে।" in response.content.decode()
     assert Attachment.objects.count() == 12
     assert sorted(stored_files()) == before
+
+
+def test_public_lookups_without_a_key_are_rate_limited_per_client(client, filed, settings):
+    code, key = filed
+    settings.RATE_LIMITS = {"track": (3, 600)}
+    walk = [f"/track/{code[:-5]}{n:05d}/" for n in range(90001, 90003)]  # codes are sequential
+
+    statuses = [client.get(url).status_code for url in [f"/track/{code}/", *walk]]
+    blocked = client.get(f"/track/{code}/")
+
+    assert statuses == [200, 404, 404]
+    assert blocked.status_code == 429
+    assert "অনেকবার চেষ্টা করা হয়েছে" in blocked.content.decode()
+    assert "Too many attempts" in blocked.content.decode()
+    assert int(blocked["Retry-After"]) > 0
+    assert client.get(f"/track/{code}/?key={key}").status_code == 200  # the citizen's own link

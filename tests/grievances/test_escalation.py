@@ -24,6 +24,7 @@ from grievances.models import (
 )
 from grievances.services import grievance_accept, grievance_assign, grievance_resolve
 from grievances.tasks import grievance_deadline_sweep_task
+from integrations.notifications.models import Notification
 from offices.models import OfficeRole
 from tests.grievances.factories import GrievanceFactory
 from tests.offices.factories import OfficeMembershipFactory, UserFactory
@@ -67,7 +68,10 @@ def notified(user, kind):
     return StaffNotification.objects.filter(user=user, kind=kind).count()
 
 
-def test_due_soon_reminds_the_assignee_once(office, officer, django_capture_on_commit_callbacks):
+def test_due_soon_reminds_the_assignee_once(
+    office, officer, django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "https://shunani.example.gov.bd"
     officer.email = "officer@example.gov.bd"
     officer.save()
     with frozen(dhaka(1)):
@@ -83,6 +87,11 @@ def test_due_soon_reminds_the_assignee_once(office, officer, django_capture_on_c
     assert notified(officer, "due_soon") == 1
     assert grievance.events.filter(kind="reminder").count() == 1
     assert [m.to for m in mail.outbox] == [["officer@example.gov.bd"]]
+    # From SITE_URL, through the outbox (a row the sweeper can deliver), not SMTP on commit.
+    assert (
+        f"https://shunani.example.gov.bd/officer/grievances/{grievance.pk}/" in mail.outbox[0].body
+    )
+    assert Notification.objects.filter(recipient="officer@example.gov.bd", state="sent").exists()
 
 
 def test_overdue_climbs_gro_head_appeal_office_skipping_weekend_and_holiday(

@@ -3,9 +3,9 @@ from unittest import mock
 import pytest
 from django.core import mail
 
-from integrations.notifications.models import Notification, NotificationState
+from integrations.notifications.models import SECRET_PLACEHOLDER, Notification, NotificationState
 from integrations.notifications.services import (
-    REDACTED,
+    SECRET_HIDDEN,
     notification_queue,
     notification_send,
 )
@@ -17,9 +17,8 @@ pytestmark = pytest.mark.django_db
 
 def _queue_sms(capture, **kwargs) -> Notification:
     with capture(execute=True):
-        return notification_queue(
-            channel="sms", recipient="+8801712345678", body="আপনার অভিযোগ গৃহীত", **kwargs
-        )
+        kwargs.setdefault("body", "আপনার অভিযোগ গৃহীত")
+        return notification_queue(channel="sms", recipient="+8801712345678", **kwargs)
 
 
 def test_a_message_is_a_row_before_anything_is_sent(django_capture_on_commit_callbacks):
@@ -130,15 +129,123 @@ def test_sending_twice_sends_once(http_sms):
     assert len(http_sms.received) == 1
 
 
-def test_a_secret_in_the_text_is_blanked_once_it_has_left(
+LINK = "https://shunani.example.gov.bd/track/DHA-2612-00001/?key=s3cr3t-key"
+
+
+def _queue_with_link(capture, **kwargs) -> Notification:
+    return _queue_sms(
+        capture, body=f"কোড DHA-2612-00001: {SECRET_PLACEHOLDER}", secret=LINK, **kwargs
+    )
+
+
+def test_the_private_link_is_never_in_the_stored_text_and_reaches_only_a_real_gateway(
     http_sms, django_capture_on_commit_callbacks
 ):
-    notification = _queue_sms(django_capture_on_commit_callbacks, redact_after_send=True)
+    with django_capture_on_commit_callbacks(execute=False):
+        queued = notification_queue(
+            channel="sms",
+            recipient="+8801712345678",
+            body=f"কোড: {SECRET_PLACEHOLDER}",
+            secret=LINK,
+        )
+    assert "key=" not in Notification.objects.get(pk=queued.pk).body
+
+    notification = notification_send(notification=queued)
+
+    assert notification.state == NotificationState.SENT
+    assert http_sms.accepted[0]["text"] == f"কোড: {LINK}"
+    notification.refresh_from_db()
+    assert (notification.secret, notification.body) == ("", f"কোড: {SECRET_PLACEHOLDER}")
+
+
+def test_the_outbox_and_console_backends_never_see_the_private_link(
+    settings, django_capture_on_commit_callbacks, capsys
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        sms = notification_queue(
+            channel="sms", recipient="+8801712345678", body=SECRET_PLACEHOLDER, secret=LINK
+        )
+        email = notification_queue(
+            channel="email", recipient="a@example.com", body=SECRET_PLACEHOLDER, secret=LINK
+        )
+
+    printed = capsys.readouterr().out
+    assert "s3cr3t-key" not in printed
+    assert SECRET_HIDDEN in printed
+    for row in (sms, email):
+        row.refresh_from_db()
+        assert row.state == NotificationState.SENT
+        assert "s3cr3t-key" not in row.body + row.secret
+
+
+def test_a_message_refused_for_good_forgets_the_private_link(
+    http_sms, django_capture_on_commit_callbacks
+):
+    http_sms.fail_next, http_sms.fail_status = 1, 400
+
+    notification = _queue_with_link(django_capture_on_commit_callbacks)
 
     notification.refresh_from_db()
+    assert notification.state == NotificationState.FAILED
+    assert notification.secret == ""
+
+
+def test_the_admin_shows_neither_the_secret_nor_the_raw_text(admin_client):
+    notification = Notification.objects.create(
+        channel="sms", recipient="+8801712345678", body=f"a {SECRET_PLACEHOLDER}", secret=LINK
+    )
+
+    html = admin_client.get(
+        f"/admin/notifications/notification/{notification.pk}/change/"
+    ).content.decode()
+
+    assert "s3cr3t-key" not in html
+    assert f"a {SECRET_HIDDEN}" in html
+
+
+def test_a_recipient_typed_by_the_public_gets_at_most_the_daily_cap(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.NOTIFICATION_DAILY_LIMIT_PER_RECIPIENT = 3
+
+    rows = [
+        _queue_sms(django_capture_on_commit_callbacks, capped=True, secret=LINK) for _ in range(5)
+    ]
+    other = _queue_sms(django_capture_on_commit_callbacks, capped=False)
+
+    states = [Notification.objects.get(pk=row.pk).state for row in rows]
+    assert states == ["sent"] * 3 + ["failed"] * 2
+    refused = Notification.objects.get(pk=rows[-1].pk)
+    assert "daily limit" in refused.last_error
+    assert refused.secret == ""
+    assert Notification.objects.get(pk=other.pk).state == "sent"  # staff messages: no cap
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_gateway_is_called_outside_any_transaction_and_row_lock():
+    """Claim, commit, send, record: while the gateway talks, the row is committed `sending`
+    and another connection can read and lock it without waiting."""
+    from django.db import connection
+
+    from integrations.notifications import services
+
+    seen: list[tuple[bool, str]] = []
+
+    class WatchingGateway:
+        name, delivers_externally = "watching", True
+
+        def send(self, *, to: str, text: str) -> str:
+            row = Notification.objects.get(pk=notification.pk)
+            seen.append((connection.in_atomic_block, row.state))
+            return "id-1"
+
+    notification = Notification.objects.create(channel="sms", recipient="+8801712345678", body="x")
+    services.notification_send(notification=notification, sms=WatchingGateway())
+
+    assert seen == [(False, "sending")]  # committed as claimed; no transaction open
+    notification.refresh_from_db()
     assert notification.state == NotificationState.SENT
-    assert notification.body == REDACTED
-    assert http_sms.accepted[0]["text"] == "আপনার অভিযোগ গৃহীত"
 
 
 def test_email_goes_through_django(django_capture_on_commit_callbacks):
