@@ -80,3 +80,11 @@ def test_compose_runs_one_worker_per_queue():
             consumed += argv[argv.index("-Q") + 1].split(",")
 
     assert sorted(consumed) == sorted(QUEUES)
+
+
+def test_make_run_runs_one_worker_on_every_queue():
+    procfile = (ROOT / "Procfile.dev").read_text().splitlines()
+    workers = [line for line in procfile if " worker" in line and line.startswith("worker:")]
+
+    assert len(workers) == 1
+    assert "-Q" not in shlex.split(workers[0].split(":", 1)[1])
