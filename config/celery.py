@@ -13,7 +13,7 @@ be listed (tests/test_celery_routes.py fails otherwise).
 import os
 
 from celery import Celery
-from kombu import Queue
+from kombu import Exchange, Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
@@ -45,7 +45,11 @@ TASK_QUEUES: dict[str, str] = {
 
 app = Celery("shunani")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.conf.task_queues = [Queue(name) for name in QUEUES]  # a worker without -Q takes them all
+# Each queue its own exchange and routing key: with the default exchange shared, every queue
+# would be bound by the same key and each message copied into all of them.
+app.conf.task_queues = [Queue(name, Exchange(name), routing_key=name) for name in QUEUES]
 app.conf.task_default_queue = HOUSEKEEPING  # never relied on: every task is in TASK_QUEUES
+app.conf.task_default_exchange = HOUSEKEEPING
+app.conf.task_default_routing_key = HOUSEKEEPING
 app.conf.task_routes = {name: {"queue": queue} for name, queue in TASK_QUEUES.items()}
 app.autodiscover_tasks()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 from pathlib import Path
 
@@ -88,3 +89,34 @@ def test_make_run_runs_one_worker_on_every_queue():
 
     assert len(workers) == 1
     assert "-Q" not in shlex.split(workers[0].split(":", 1)[1])
+
+
+@pytest.fixture
+def redis_broker(settings):
+    """A real Redis broker (this run's REDIS_URL) for a few messages, cleaned before and after."""
+    import redis
+    from kombu import Connection
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    prefix = f"test-routes-{os.getpid()}:"
+
+    def clean() -> None:
+        for key in client.scan_iter(f"{prefix}*"):
+            client.delete(key)
+
+    clean()
+    with Connection(settings.REDIS_URL, transport_options={"global_keyprefix": prefix}) as conn:
+        for queue in app.amqp.queues.values():
+            queue(conn.default_channel).declare()
+        yield conn, client, prefix
+    clean()
+
+
+@pytest.mark.parametrize("task_name", sorted(TASK_QUEUES))
+def test_a_message_lands_in_its_own_queue_and_no_other(redis_broker, task_name):
+    conn, client, prefix = redis_broker
+
+    app.send_task(task_name, kwargs={}, connection=conn)
+
+    lengths = {queue: client.llen(f"{prefix}{queue}") for queue in QUEUES}
+    assert lengths == {queue: int(queue == TASK_QUEUES[task_name]) for queue in QUEUES}
