@@ -49,7 +49,5 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 # would be bound by the same key and each message copied into all of them.
 app.conf.task_queues = [Queue(name, Exchange(name), routing_key=name) for name in QUEUES]
 app.conf.task_default_queue = HOUSEKEEPING  # never relied on: every task is in TASK_QUEUES
-app.conf.task_default_exchange = HOUSEKEEPING
-app.conf.task_default_routing_key = HOUSEKEEPING
 app.conf.task_routes = {name: {"queue": queue} for name, queue in TASK_QUEUES.items()}
 app.autodiscover_tasks()

@@ -120,3 +120,9 @@ def test_a_message_lands_in_its_own_queue_and_no_other(redis_broker, task_name):
 
     lengths = {queue: client.llen(f"{prefix}{queue}") for queue in QUEUES}
     assert lengths == {queue: int(queue == TASK_QUEUES[task_name]) for queue in QUEUES}
+
+
+def test_each_queue_is_bound_by_its_own_exchange_and_key():
+    bindings = {name: (q.exchange.name, q.routing_key) for name, q in app.amqp.queues.items()}
+
+    assert bindings == {name: (name, name) for name in QUEUES}
