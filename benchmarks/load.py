@@ -366,8 +366,18 @@ def _admin_dsn(url: str) -> dict[str, Any]:
 def stack(workdir: Path) -> Iterator[Any]:
     from tests.system.harness import SystemStack
 
+    class LoadStack(SystemStack):
+        """The system tests' stack with the product's default intervals, not the chaos tests'
+        short ones (a 10 s webhook retry would queue every waiting delivery again)."""
+
+        def env(self) -> dict[str, str]:
+            env = super().env()
+            env["FACEBOOK_WEBHOOK_RETRY_SECONDS"] = "300"
+            env["FACEBOOK_SYNC_INTERVAL_SECONDS"] = "300"
+            return env
+
     database_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    system = SystemStack(
+    system = LoadStack(
         workdir=workdir, admin_dsn=_admin_dsn(database_url), db_name=f"shunani_load_{os.getpid()}"
     )
     created = False
@@ -501,6 +511,12 @@ def main() -> int:
                 seconds=args.webhook_seconds,
             )
             print(samples.line(), f" load average {loadavg()}", flush=True)
+            during = _ingested(system, info["page_pk"], ids)[2]
+            print(
+                f"  with a grievance when the last was acknowledged: {during} "
+                f"({during / samples.wall:.1f}/s over the run)",
+                flush=True,
+            )
             (rows, distinct, linked), waited = _wait_ingested(
                 system, info["page_pk"], ids, args.drain_seconds
             )
