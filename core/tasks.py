@@ -1,4 +1,5 @@
-"""Queueing Celery tasks once the transaction that asked for them has committed.
+"""Queueing Celery tasks once the transaction that asked for them has committed, and
+housekeeping that belongs to no domain app.
 
 The row in PostgreSQL is the truth (DESIGN.md §4); the task only delivers it sooner. So a
 broker that is down or slow must never turn committed work into an error page: the failure is
@@ -12,7 +13,8 @@ import logging
 import time
 from typing import Any
 
-from celery import Task, current_app
+from celery import Task, current_app, shared_task
+from django.core.management import call_command
 from django.db import transaction
 from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
@@ -72,3 +74,11 @@ def enqueue_after_commit(
             )
 
     transaction.on_commit(send, robust=True)
+
+
+@shared_task
+def session_purge_task() -> None:
+    """Beat, daily: delete expired sessions (Django's `clearsessions`). A session expires
+    SESSION_COOKIE_AGE after its last save; officers' idle and absolute timeouts end it sooner
+    in the middleware, and this removes the row."""
+    call_command("clearsessions")

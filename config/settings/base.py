@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -234,6 +235,8 @@ FACEBOOK_USAGE_SLOWDOWN_PERCENT = 75
 FACEBOOK_USAGE_STOP_PERCENT = 90
 # A stored webhook body not processed after this long is queued again (Redis may have lost it).
 FACEBOOK_WEBHOOK_RETRY_SECONDS = env.int("FACEBOOK_WEBHOOK_RETRY_SECONDS", default=5 * 60)
+# Processed webhook bodies are deleted this many days after processing (their comments stay).
+WEBHOOK_RETENTION_DAYS = env.int("WEBHOOK_RETENTION_DAYS", default=30)
 # Before re-sending a reply whose response was lost, give Graph this long to show it (F39).
 FACEBOOK_REPLY_CHECK_DELAY_SECONDS = env.int("FACEBOOK_REPLY_CHECK_DELAY_SECONDS", default=60)
 # Permissions asked for when an administrator connects pages (graph-api.md §1.2).
@@ -299,6 +302,15 @@ CELERY_BEAT_SCHEDULE["facebook-webhook-sweep"] = {
     # Deliveries stored but not processed (a lost task, a Redis restart) are queued again.
     "task": "integrations.facebook.tasks.facebook_webhook_sweep_task",
     "schedule": 60,  # seconds
+}
+CELERY_BEAT_SCHEDULE["facebook-webhook-purge"] = {
+    # Processed webhook bodies older than WEBHOOK_RETENTION_DAYS (unprocessed/parked are kept).
+    "task": "integrations.facebook.tasks.facebook_webhook_purge_task",
+    "schedule": crontab(hour=3, minute=10),  # daily, at night in CELERY_TIMEZONE
+}
+CELERY_BEAT_SCHEDULE["sessions-purge"] = {
+    "task": "core.tasks.session_purge_task",  # expired sessions (Django's clearsessions)
+    "schedule": crontab(hour=3, minute=20),
 }
 CELERY_BEAT_SCHEDULE["reply-sweep"] = {
     # Every undelivered reply that is due and has no task (a lost task, a Redis restart, a

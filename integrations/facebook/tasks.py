@@ -96,3 +96,11 @@ def facebook_reply_sweep_task() -> int:
     from grievances.tasks import reply_sweep_task
 
     return reply_sweep_task()
+
+
+@shared_task
+def facebook_webhook_purge_task() -> int:
+    """Beat, daily: delete processed webhook bodies older than WEBHOOK_RETENTION_DAYS."""
+    from integrations.facebook.services.webhooks import webhook_deliveries_purge
+
+    return webhook_deliveries_purge()

@@ -35,6 +35,7 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SystemStack]:
     created = False
     try:
         stack.start_redis()
+        stack.start_broker()
         stack.start_fake()
         stack.create_database()
         created = True

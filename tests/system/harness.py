@@ -4,8 +4,9 @@ One session-wide stack, started once and torn down at the end (STYLE.md §13, DE
 
 - its own PostgreSQL database (migrated by `manage.py migrate`, dropped at the end): worker
   processes must see committed data, so pytest-django's transactional test database is no use;
-- its own `redis-server` on a free port with persistence off, so a restart loses every queued
-  and unacknowledged task, as a crash would;
+- its own two `redis-server`s on free ports with persistence off, the cache and the broker, so
+  either can be taken away alone, and a restart loses every queued and unacknowledged task, as
+  a crash would;
 - the fake Graph API server (`python -m integrations.facebook.fake_server`), driven through
   its `/__fake/*` control API;
 - the web app under gunicorn (webhook endpoint), a Celery worker (concurrency 2) and beat.
@@ -28,7 +29,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -74,6 +75,13 @@ def wait_for(
             text = what() if callable(what) else what
             pytest.fail(f"not reached within {timeout:.0f} s: {text or predicate}")
         time.sleep(interval)
+
+
+def celery_queue_names() -> list[str]:
+    """The queues a worker without `-Q` consumes (config/celery.py)."""
+    from config.celery import app
+
+    return sorted(app.amqp.queues)
 
 
 def _port_open(port: int) -> bool:
@@ -149,6 +157,7 @@ class SystemStack:
     admin_dsn: dict[str, Any]
     db_name: str
     redis_port: int = field(default_factory=free_port)
+    broker_port: int = field(default_factory=free_port)
     fake_port: int = field(default_factory=free_port)
     web_port: int = field(default_factory=free_port)
     processes: dict[str, Process] = field(default_factory=dict)
@@ -190,6 +199,7 @@ class SystemStack:
                 "DJANGO_LOG_LEVEL": "WARNING",
                 "DATABASE_URL": self.database_url,
                 "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
+                "CELERY_BROKER_URL": f"redis://127.0.0.1:{self.broker_port}/0",
                 "CACHE_KEY_PREFIX": "shunani-system",
                 "FACEBOOK_APP_ID": "880000000000001",
                 "FACEBOOK_APP_SECRET": APP_SECRET,
@@ -306,12 +316,21 @@ class SystemStack:
     # -- processes -------------------------------------------------------------------------
 
     def start_redis(self) -> None:
+        """The cache Redis (rate limits, sign-in throttles, Graph pauses): REDIS_URL."""
+        self._start_redis_server("redis", self.redis_port)
+
+    def start_broker(self) -> None:
+        """The broker Redis: CELERY_BROKER_URL. Apart from the cache so either can be taken
+        away alone; `restart_redis` takes both, as losing the one Redis of `make run` does."""
+        self._start_redis_server("broker", self.broker_port)
+
+    def _start_redis_server(self, name: str, port: int) -> None:
         process = self._process(
-            "redis",
+            name,
             [
                 _redis_server_binary(),
                 "--port",
-                str(self.redis_port),
+                str(port),
                 "--bind",
                 "127.0.0.1",
                 "--save",
@@ -323,21 +342,30 @@ class SystemStack:
             ],
         )
         process.start(self.env())
-        wait_for(lambda: self._redis_ping(), timeout=20, interval=0.1, what="redis answers")
+        wait_for(lambda: self._redis_ping(port), timeout=20, interval=0.1, what=f"{name} answers")
 
-    def _redis_ping(self) -> bool:
+    def _redis_ping(self, port: int) -> bool:
         try:
-            with socket.create_connection(("127.0.0.1", self.redis_port), timeout=0.5) as sock:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
                 sock.sendall(b"PING\r\n")
                 return sock.recv(16).startswith(b"+PONG")
         except OSError:
             return False
 
+    def stop_redis(self, name: str = "redis") -> None:
+        """SIGKILL the cache Redis ("redis") or the broker ("broker"): nothing is saved."""
+        self.processes[name].kill(signal.SIGKILL)
+
     def restart_redis(self, *, down_seconds: float = 2.0) -> None:
-        """Kill Redis (nothing saved: every queued task is gone) and start it again."""
-        self.processes["redis"].kill(signal.SIGKILL)
+        """Kill Redis, cache and broker (nothing saved: every queued task is gone), and start
+        them again."""
+        self.stop_redis("redis")
+        if "broker" in self.processes:
+            self.stop_redis("broker")
         time.sleep(down_seconds)
         self.start_redis()
+        if "broker" in self.processes:
+            self.start_broker()
         self.redis_restarts += 1
 
     def start_fake(self) -> None:
@@ -391,9 +419,13 @@ class SystemStack:
         except (OSError, urllib.error.URLError):
             return False
 
-    def start_worker(self) -> None:
+    def start_worker(
+        self, name: str = "worker", *, queues: Sequence[str] = (), concurrency: int = 2
+    ) -> None:
+        """A Celery worker. Without `queues` it consumes every queue, as in `make run`."""
+        only = ["-Q", ",".join(queues)] if queues else []
         process = self._process(
-            "worker",
+            name,
             [
                 sys.executable,
                 "-m",
@@ -402,17 +434,31 @@ class SystemStack:
                 "config",
                 "worker",
                 "--concurrency",
-                "2",
+                str(concurrency),
+                *only,
                 "-l",
                 "warning",
                 "-n",
-                f"system-{os.getpid()}@%h",
+                f"system-{os.getpid()}-{name}@%h",
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",
             ],
         )
         process.start(self.env())
+
+    def start_queue_workers(self, *, concurrency: int = 1) -> list[str]:
+        """One worker per queue of the Celery app, as docker-compose runs them. Their names."""
+        names = []
+        for queue in celery_queue_names():
+            name = f"worker-{queue}"
+            self.start_worker(name, queues=[queue], concurrency=concurrency)
+            names.append(name)
+        return names
+
+    def stop(self, name: str) -> None:
+        """SIGTERM one process (a worker finishes its task first), SIGKILL if it lingers."""
+        self.processes[name].kill(signal.SIGTERM, timeout=30)
 
     def kill_worker(self) -> None:
         """SIGKILL the worker and its pool: its running and prefetched tasks die unacked."""

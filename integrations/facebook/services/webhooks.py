@@ -143,3 +143,26 @@ def webhook_deliveries_requeue() -> int:
     if stuck:
         logger.warning("re-queued %d unprocessed webhook deliveries", len(stuck))
     return len(stuck)
+
+
+def webhook_deliveries_purge(*, batch_size: int = 5000) -> int:
+    """Delete delivery bodies processed more than WEBHOOK_RETENTION_DAYS ago; how many went.
+
+    The comments they carried are in FacebookComment already. Unprocessed deliveries and parked
+    ones (processed with an error a person should read) are kept whatever their age. Deleted in
+    batches, so no statement holds locks for long.
+    """
+    cutoff = timezone.now() - timedelta(days=settings.WEBHOOK_RETENTION_DAYS)
+    purgeable = WebhookDelivery.objects.filter(
+        processed_at__lt=cutoff, parked_at__isnull=True, error=""
+    )
+    deleted = 0
+    while True:
+        ids = list(purgeable.order_by("pk").values_list("pk", flat=True)[:batch_size])
+        if not ids:
+            break
+        count, _ = WebhookDelivery.objects.filter(pk__in=ids).delete()
+        deleted += count
+    if deleted:
+        logger.info("purged %d processed webhook deliveries", deleted)
+    return deleted
