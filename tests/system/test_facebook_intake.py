@@ -304,12 +304,13 @@ def test_intake_converges_to_exactly_one_row_per_comment_and_one_grievance_per_t
     )
     assert orphans == 0
 
-    # The chaos really happened: duplicates stored and absorbed, every planned fault fired.
+    # The chaos really happened: bodies sent up to three times, each stored once (de-duplicated
+    # by its hash), every planned fault fired.
     deliveries = stack.fake("GET", "webhooks")["deliveries"]
     copies = Counter(d["body"] for d in deliveries)
     assert max(copies.values()) >= 3
     stored_deliveries = stack.scalar("SELECT count(*) FROM facebook_webhookdelivery")
-    assert stored_deliveries > len(copies)
+    assert stored_deliveries == len(copies)
     fired = stack.fake("GET", "faults")["faults"]
     assert all(rule["fired"] == 1 for rule in fired if rule["nth"] is not None), fired
     assert stack.worker_kills >= 4
