@@ -47,7 +47,7 @@ from grievances.services import (
     grievance_add_citizen_info,
     grievance_file_by_citizen,
 )
-from grievances.tracking import normalise_tracking_code, tracking_link
+from grievances.tracking import normalise_tracking_code, tracking_link, tracking_path
 from offices.models import Upazila
 
 _FILED_COOKIE = "shunani_filed"
@@ -162,7 +162,7 @@ def grievance_filed(request: HttpRequest) -> HttpResponse:
         filed = None
     if not filed:
         return redirect("grievances:home")
-    private_path = f"{reverse('grievances:track', args=[filed['code']])}?key={filed['key']}"
+    private_path = tracking_path(code=filed["code"], key=filed["key"])
     context = {
         "code": filed["code"],
         "private_url": tracking_link(code=filed["code"], key=filed["key"]),  # SITE_URL, not Host
@@ -230,8 +230,7 @@ def grievance_track(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     key = request.GET.get("key", "")
     if canonical != code:  # Bangla digits, lower case, spaces: one address per grievance
-        url = reverse("grievances:track", args=[canonical])
-        return HttpResponseRedirect(f"{url}?key={key}" if key else url)
+        return HttpResponseRedirect(tracking_path(code=canonical, key=key))
 
     if key:
         limit = _key_attempt(request)
@@ -268,8 +267,8 @@ def _citizen_post(
 
 
 def _back_to_private(grievance: Grievance, key: str, anchor: str) -> HttpResponse:
-    url = reverse("grievances:track", args=[grievance.tracking_code])
-    return _private_headers(HttpResponseRedirect(f"{url}?key={key}&done={anchor}#{anchor}"))
+    path = tracking_path(code=grievance.tracking_code, key=key)
+    return _private_headers(HttpResponseRedirect(f"{path}&done={anchor}#{anchor}"))
 
 
 @never_cache
