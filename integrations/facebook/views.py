@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.links import site_link
 from integrations.facebook.graph_http import parse_signed_request, signed_request_is_fresh
 from integrations.facebook.services import webhook_delivery_store
 from integrations.facebook.services.deletion import facebook_user_data_delete
@@ -107,7 +108,7 @@ def facebook_data_deletion(request: HttpRequest) -> HttpResponse:
         logger.warning("facebook data deletion request refused: issued_at missing or stale")
         return HttpResponse(status=400)
     code = facebook_user_data_delete(user_id=str(data["user_id"]))
-    url = request.build_absolute_uri(reverse("facebook:data-deletion-status", args=[code]))
+    url = site_link(reverse("facebook:data-deletion-status", args=[code]))
     return JsonResponse({"url": url, "confirmation_code": code})
 
 

@@ -99,7 +99,8 @@ def _signed_request(payload: dict, secret: str = "test-app-secret") -> str:  # n
     return f"{b64(signature)}.{body}"
 
 
-def test_the_data_deletion_callback_forgets_the_author(client, page):
+def test_the_data_deletion_callback_forgets_the_author(client, page, settings):
+    settings.SITE_URL = "https://shunani.example.gov.bd"
     body = webhook_body(comment_value(1))
     comments_ingest(page=page, observations=observations_from_webhook(body)[PAGE_ID])
 
@@ -111,6 +112,7 @@ def test_the_data_deletion_callback_forgets_the_author(client, page):
     assert response.status_code == 200
     answer = response.json()
     assert answer["confirmation_code"]
+    assert answer["url"].startswith("https://shunani.example.gov.bd/")  # SITE_URL, not Host
     assert client.get(answer["url"]).status_code == 200
     row = FacebookComment.objects.get()
     assert (row.author_id, row.author_name) == ("", "")
