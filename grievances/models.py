@@ -603,3 +603,8 @@ class Attachment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.grievance_id}: {self.original_name or self.file.name}"
+
+    @property
+    def is_image(self) -> bool:
+        """Images are re-encoded on upload, so they may be shown as pictures; PDFs never."""
+        return self.content_type.startswith("image/")

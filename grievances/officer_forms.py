@@ -17,6 +17,7 @@ from grievances.models import (
     NotGrievanceReason,
 )
 from grievances.privacy import Finding, privacy_findings, privacy_message
+from grievances.reply_templates import PLACEHOLDER
 
 TAB_LABELS = {
     "new": _("New"),
@@ -252,6 +253,16 @@ class ReplyForm(PublishedTextForm):
     to_facebook = forms.BooleanField(
         label=_("Also post under the citizen's Facebook comment"), required=False
     )
+
+    def clean_body(self) -> str:
+        body: str = self.cleaned_data["body"]
+        if PLACEHOLDER in body:
+            raise forms.ValidationError(
+                _("Replace the “%(placeholder)s” in the text with what was done before sending."),
+                code="placeholder",
+                params={"placeholder": PLACEHOLDER},
+            )
+        return body
 
 
 class OfficerEntryForm(forms.Form):

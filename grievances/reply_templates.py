@@ -9,6 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from grievances.models import Grievance
 
+# Where a template leaves the officer something to write (in every language's text). A reply
+# still holding it is not sent (officer_forms.ReplyForm).
+PLACEHOLDER = "…"
+
 
 @dataclass(frozen=True)
 class ReplyTemplate:

@@ -60,7 +60,9 @@ def grievance_list_escalated_to_user(*, user: User | AnonymousUser) -> Grievance
 def grievance_get_for_user(*, user: User | AnonymousUser, pk: int) -> Grievance:
     """404, not 403, for a grievance the gate does not let `user` read: don't reveal that it
     exists. The appeal officer's office also reads its districts' escalated grievances."""
-    grievance = Grievance.objects.select_related(*_GRIEVANCE_RELATED).filter(pk=pk).first()
+    grievance = (
+        Grievance.objects.select_related(*_GRIEVANCE_RELATED, "upazila").filter(pk=pk).first()
+    )
     if grievance is None or not access_for(user, grievance).may_read:
         raise Http404
     return grievance
@@ -170,6 +172,12 @@ def grievance_citizen_additions(*, grievance: Grievance) -> list[GrievanceEvent]
 def attachment_list_filed(*, grievance: Grievance) -> list[Attachment]:
     """Files sent with the grievance itself (not with later additions)."""
     return list(grievance.attachments.filter(event__isnull=True).order_by("created_at", "pk"))
+
+
+def attachment_list_for_grievance(*, grievance: Grievance) -> list[Attachment]:
+    """Every file the citizen sent: with the grievance and with later additions, oldest first.
+    For staff who may read the grievance; each is opened through `attachment_get_for_download`."""
+    return list(grievance.attachments.order_by("created_at", "pk"))
 
 
 def attachment_get_for_download(

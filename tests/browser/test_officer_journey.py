@@ -159,10 +159,11 @@ def test_an_officer_answers_a_facebook_grievance_under_the_citizens_comment(
 
     _accept_and_take(page, officer_user, screenshot, "03")
 
-    # The composer: preview first (the privacy check finds nothing), then send to Facebook too.
+    # The composer: preview first (the privacy check finds nothing), then send. On a Facebook
+    # grievance the answer goes under the citizen's comment unless the officer unticks it.
     replies = page.locator("#replies")
     replies.get_by_label("প্রকাশ্য উত্তর").fill(REPLY)
-    replies.get_by_label("নাগরিকের ফেসবুক মন্তব্যের নিচেও প্রকাশ করুন").check()
+    assert replies.get_by_label("নাগরিকের ফেসবুক মন্তব্যের নিচেও প্রকাশ করুন").is_checked()
     with page.expect_navigation():
         replies.get_by_role("button", name="প্রিভিউ").click()
     assert REPLY in replies.locator(".preview").inner_text()

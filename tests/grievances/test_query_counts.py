@@ -20,7 +20,8 @@ from tests.grievances.factories import GrievanceFactory
 pytestmark = pytest.mark.django_db
 
 # The most queries one request may make, session and sign-in checks included.
-DETAIL_MAX_QUERIES = 9
+# The grievance page: one of them lists the citizen's files (the evidence and the timeline's).
+DETAIL_MAX_QUERIES = 10
 ACTION_MAX_QUERIES = {
     # Most of an action's queries are the citizen's news (SMS/e-mail outbox rows, capped).
     "accept": 42,

@@ -23,6 +23,7 @@ from grievances.models import (
 )
 from grievances.reply_templates import REPLY_TEMPLATES, reply_template_text
 from grievances.selectors import (
+    attachment_list_for_grievance,
     grievance_get_for_user,
     grievance_timeline,
     reply_list_for_grievance,
@@ -80,10 +81,13 @@ def _render_detail(
     access = access_for(user, grievance)
     may_write, may_manage = access.may_act, access.may_manage
     events = grievance_timeline(grievance=grievance)
+    attachments = attachment_list_for_grievance(grievance=grievance)
     for event in events:
         event.to_status_label = (  # type: ignore[attr-defined]
             GrievanceStatus(event.to_status).label if event.to_status else ""
         )
+        # The files a citizen's addition came with, shown with it in the timeline.
+        event.files = [a for a in attachments if a.event_id == event.pk]  # type: ignore[attr-defined]
     statuses = next_statuses(grievance.status)
     # Officers take work themselves; GROs and heads hand it to anyone in the office.
     members = (
@@ -96,20 +100,25 @@ def _render_detail(
         for o in Office.objects.filter(is_active=True).exclude(pk=grievance.office_id)
     ]
     template_key = request.GET.get("template", "")
+    is_facebook = grievance.channel in FACEBOOK_CHANNELS
     if reply_form is None:
-        initial = {"body": reply_template_text(template_key, grievance)} if template_key else {}
+        # A Facebook citizen is answered where they asked: under their comment, unless unticked.
+        initial: dict[str, Any] = {"to_facebook": is_facebook}
+        if template_key:
+            initial["body"] = reply_template_text(template_key, grievance)
         reply_form = f.ReplyForm(initial=initial)
     context = {
         "grievance": grievance,
         "public_events": [e for e in events if e.is_public],
         "internal_events": [e for e in events if not e.is_public],
         "replies": reply_list_for_grievance(grievance=grievance),
+        "attachments": attachments,
         "contact": _contact(access, grievance),
         "may_write": may_write,
         "may_manage": may_manage,
         "statuses": [str(s) for s in statuses],
         "is_open": grievance.is_open,
-        "is_facebook": grievance.channel in FACEBOOK_CHANNELS,
+        "is_facebook": is_facebook,
         "facebook_source_template": _facebook_source_template(grievance),
         "assign_form": f.AssignForm(assignees=members),
         "transfer_form": f.TransferForm(offices=offices),
