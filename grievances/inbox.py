@@ -118,6 +118,11 @@ def apply_filters(
     if filters.received_to:
         qs = qs.filter(received_at__lt=_start_of(filters.received_to) + timedelta(days=1))
     q = to_latin_digits(filters.q.strip())
+    phone = normalise_bd_mobile(q)
+    if phone:
+        # A mobile number is looked up as the citizen's form stored it, on its own index; the
+        # text indexes would scan every number-like code for it.
+        return qs.filter(citizen_phone=phone)
     if q:
         # Whole words through the `simple` full-text index, any part of a word (Bangla vowel
         # signs split words oddly) through the trigram index, which needs three characters.
@@ -126,9 +131,6 @@ def apply_filters(
             match |= Q(search_text__contains=q.upper())
             if name_scope is not None:
                 match |= Q(citizen_name__icontains=q) & name_scope
-        phone = normalise_bd_mobile(q)
-        if phone:
-            match |= Q(citizen_phone=phone)
         qs = qs.filter(match)
     return qs
 

@@ -349,6 +349,12 @@ class Grievance(TimeStampedModel):
                 condition=Q(status__in=["new", "accepted", "in_progress"]),
                 name="grievance_inbox_nat_open_due",
             ),
+            # National viewers' district filter on the open tabs (overdue, due soon, ...).
+            models.Index(
+                fields=["district", "sort_due_at", "id"],
+                condition=Q(status__in=["new", "accepted", "in_progress"]),
+                name="grievance_inbox_dist_open_due",
+            ),
             # Filters narrow within the office first, not across the whole table.
             models.Index(fields=["office", "category", "status"], name="grievance_inbox_category"),
             models.Index(fields=["office", "upazila", "status"], name="grievance_inbox_upazila"),

@@ -17,6 +17,10 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='grievance',
+            index=models.Index(condition=models.Q(('status__in', ['new', 'accepted', 'in_progress'])), fields=['district', 'sort_due_at', 'id'], name='grievance_inbox_dist_open_due'),
+        ),
+        migrations.AddIndex(
+            model_name='grievance',
             index=models.Index(fields=['citizen_phone'], name='grievance_search_phone'),
         ),
         migrations.AddIndex(
