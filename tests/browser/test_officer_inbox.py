@@ -81,6 +81,13 @@ def test_an_overdue_untriaged_grievance_is_labelled_and_counted(request, office,
     _check_page(page, width)
     screenshot(page, f"inbox-{size}")
 
+    if size == "desktop":  # j / k move between rows, Enter opens one (static/js/inbox-keys.js)
+        page.keyboard.press("j")
+        page.keyboard.press("j")
+        page.keyboard.press("k")
+        focused = page.evaluate("document.activeElement.textContent")
+        assert focused == to_bangla_digits(late.tracking_code)
+
     overdue_tab.click()
     page.wait_for_url("**tab=overdue**")
     assert main.locator(".inbox-row").count() == 1
