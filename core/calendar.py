@@ -16,11 +16,19 @@ DHAKA = ZoneInfo("Asia/Dhaka")
 _END_OF_DAY = time(23, 59, 59)
 
 
+def calendar_days_holding(working_days: int) -> int:
+    """Calendar days that surely hold `working_days` working days: weekends and holidays never
+    take more than a few days out of any week. `add_working_days` never ends later."""
+    return working_days * 3 + 30
+
+
 def dhaka_date(moment: datetime) -> date:
     return moment.astimezone(DHAKA).date()
 
 
-def _holidays_between(start: date, end: date) -> set[date]:
+def holidays_between(start: date, end: date) -> set[date]:
+    """The public holidays from `start` to `end` (inclusive): one query, to pass on to the
+    functions below when many dates are counted at once."""
     return set(
         Holiday.objects.filter(date__gte=start, date__lte=end).values_list("date", flat=True)
     )
@@ -30,15 +38,14 @@ def is_working_day(day: date, holidays: set[date] | None = None) -> bool:
     if day.weekday() in settings.WEEKEND_DAYS:
         return False
     if holidays is None:
-        holidays = _holidays_between(day, day)
+        holidays = holidays_between(day, day)
     return day not in holidays
 
 
 def add_working_days(moment: datetime, days: int) -> datetime:
     """The end (23:59:59 Dhaka) of the `days`-th working day after `moment`'s Dhaka date."""
     start = dhaka_date(moment)
-    # Weekends and holidays never take more than a few days out of any week; look far enough.
-    holidays = _holidays_between(start, start + timedelta(days=days * 3 + 30))
+    holidays = holidays_between(start, start + timedelta(days=calendar_days_holding(days)))
     day, remaining = start, days
     while remaining > 0:
         day += timedelta(days=1)
@@ -47,12 +54,14 @@ def add_working_days(moment: datetime, days: int) -> datetime:
     return datetime.combine(day, _END_OF_DAY, tzinfo=DHAKA)
 
 
-def working_days_between(start: datetime, end: datetime) -> int:
-    """Working days after `start`'s Dhaka date, up to and including `end`'s."""
+def working_days_between(start: datetime, end: datetime, holidays: set[date] | None = None) -> int:
+    """Working days after `start`'s Dhaka date, up to and including `end`'s. `holidays` (from
+    `holidays_between`, covering the span) saves the query."""
     first, last = dhaka_date(start), dhaka_date(end)
     if last <= first:
         return 0
-    holidays = _holidays_between(first, last)
+    if holidays is None:
+        holidays = holidays_between(first, last)
     return sum(
         1
         for offset in range(1, (last - first).days + 1)

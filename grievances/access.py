@@ -6,6 +6,7 @@
     staff.may_write                           # national staff never write (superusers do)
     staff.readable_office_ids()               # None = every office
     staff.appeal_office_ids()                 # offices where the user is GRO or head
+    staff.sees_contact_filter()               # whose contact the user sees (search by name)
 
     access = access_for(user, grievance)      # GrievanceAccess, immutable
     access.may_read / .may_act / .may_manage / .sees_contact
@@ -79,6 +80,23 @@ class StaffAccess:
         """Offices where the user is GRO or head: they read what is escalated to them."""
         return sorted(pk for pk, role in self.roles.items() if role in MANAGING_ROLES)
 
+    def sees_contact_in(self, office_id: int) -> bool:
+        """The citizen's full contact (phone, e-mail, name for search): superusers and the
+        office's GRO or head."""
+        return self.is_superuser or self.roles.get(office_id) in MANAGING_ROLES
+
+    def sees_contact_filter(self) -> Q | None:
+        """`sees_contact_in` as a filter on grievances: Q() for all, None for none."""
+        if self.is_superuser:
+            return Q()
+        managed = self.appeal_office_ids()
+        return Q(office_id__in=managed) if managed else None
+
+    def has_own_work(self) -> bool:
+        """Whether work is handed to the user in an office ("Mine", "Assigned to"): not for
+        national viewers or superusers without an office."""
+        return bool(self.roles) and not self.is_national
+
     def escalated_to_me(self) -> Q | None:
         """The appeal-office read rule as a filter: grievances of the offices under the ones
         the user runs, escalated to the appeal officer (DESIGN.md §5.4, level 3). None: none."""
@@ -98,7 +116,7 @@ class StaffAccess:
             may_read=self.reads_everything or member,
             may_act=self.is_superuser or (self.may_write and member),
             may_manage=self.is_superuser or (self.may_write and manager),
-            sees_contact=self.is_superuser or manager,
+            sees_contact=self.sees_contact_in(office_id),
             is_national=self.is_national and not self.is_superuser,
             reads_as_appeal_office=False,
         )

@@ -24,6 +24,7 @@ from django.db.models.expressions import RawSQL
 from core.cache import cache_get, cache_set
 from core.calendar import DHAKA, add_working_days, dhaka_date
 from core.digits import to_latin_digits
+from grievances.forms import normalise_bd_mobile
 from grievances.models import OPEN_STATUSES, GrievanceQuerySet, GrievanceStatus
 
 PAGE_SIZE = 25
@@ -33,6 +34,12 @@ _TABLE = "grievances_grievance"
 
 TABS = ("new", "mine", "unassigned", "due_soon", "overdue", "resolved", "all")
 DEFAULT_TAB = "new"
+# Tabs about the user's own work: meaningless to whoever is handed none (national viewers).
+OWN_WORK_TABS = ("mine",)
+
+
+def tabs_for(*, has_own_work: bool) -> tuple[str, ...]:
+    return TABS if has_own_work else tuple(t for t in TABS if t not in OWN_WORK_TABS)
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,8 @@ class InboxFilters:
     category_id: int | None = None
     channel: str = ""
     upazila_id: int | None = None
+    division_id: int | None = None
+    district_id: int | None = None
     assignee_id: int | None = None
     received_from: date | None = None
     received_to: date | None = None
@@ -68,6 +77,7 @@ class InboxFilters:
 @dataclass
 class InboxPage:
     rows: list[Any]
+    tab: str = DEFAULT_TAB  # the tab shown (a hidden tab asked for falls back to the default)
     next_cursor: str = ""
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -82,14 +92,25 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=DHAKA)
 
 
-def apply_filters(qs: GrievanceQuerySet, filters: InboxFilters) -> GrievanceQuerySet:
-    """Everything but the tab: category, channel, upazila, assignee, dates and search."""
+def apply_filters(
+    qs: GrievanceQuerySet, filters: InboxFilters, *, name_scope: Q | None = None
+) -> GrievanceQuerySet:
+    """Everything but the tab: category, channel, place, assignee, dates and search.
+
+    Search finds words of the code, subject and description; the citizen's mobile number in
+    any form (`normalise_bd_mobile`, as the citizen's form stores it); and the citizen's name
+    only among `name_scope` — the grievances whose contact the user sees
+    (`StaffAccess.sees_contact_filter`; None: nowhere)."""
     if filters.category_id:
         qs = qs.filter(category_id=filters.category_id)
     if filters.channel:
         qs = qs.filter(channel=filters.channel)
     if filters.upazila_id:
         qs = qs.filter(upazila_id=filters.upazila_id)
+    if filters.district_id:
+        qs = qs.filter(district_id=filters.district_id)
+    if filters.division_id:
+        qs = qs.filter(district__division_id=filters.division_id)
     if filters.assignee_id:
         qs = qs.filter(assigned_to_id=filters.assignee_id)
     if filters.received_from:
@@ -97,12 +118,19 @@ def apply_filters(qs: GrievanceQuerySet, filters: InboxFilters) -> GrievanceQuer
     if filters.received_to:
         qs = qs.filter(received_at__lt=_start_of(filters.received_to) + timedelta(days=1))
     q = to_latin_digits(filters.q.strip())
+    phone = normalise_bd_mobile(q)
+    if phone:
+        # A mobile number is looked up as the citizen's form stored it, on its own index; the
+        # text indexes would scan every number-like code for it.
+        return qs.filter(citizen_phone=phone)
     if q:
         # Whole words through the `simple` full-text index, any part of a word (Bangla vowel
         # signs split words oddly) through the trigram index, which needs three characters.
         match = Q(search_vector=SearchQuery(q, config="simple", search_type="websearch"))
         if len(q) >= 3:
             match |= Q(search_text__contains=q.upper())
+            if name_scope is not None:
+                match |= Q(citizen_name__icontains=q) & name_scope
         qs = qs.filter(match)
     return qs
 
@@ -132,9 +160,7 @@ def apply_tab(
             status__in=OPEN_STATUSES, sort_due_at__gte=now, sort_due_at__lte=due_soon_until
         )
     if tab == "overdue":
-        # `sort_due_at` equals `due_at` whenever `due_at` is set; bounding it keeps the scan
-        # on the inbox index.
-        return qs.filter(status__in=OPEN_STATUSES, due_at__lt=now, sort_due_at__lt=now)
+        return qs.overdue(now)
     if tab == "resolved":
         return qs.filter(status=GrievanceStatus.RESOLVED)
     return qs

@@ -2,14 +2,14 @@ from datetime import datetime
 from typing import Self
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.files.storage import Storage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, Q, Value, When
-from django.db.models.functions import Coalesce, Concat, Upper
+from django.db.models.functions import Cast, Coalesce, Concat, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -105,7 +105,11 @@ class GrievanceQuerySet(models.QuerySet["Grievance"]):
         return self.filter(office_id__in=office_ids)
 
     def overdue(self, now: datetime | None = None) -> Self:
-        return self.open().filter(due_at__lt=now or timezone.now())
+        """THE definition of overdue (the inbox, the grievance page and the dashboards): open
+        and past its current deadline, `sort_due_at` — the answer's `due_at`, or for an
+        untriaged (new) grievance its `first_response_due_at`. Range-scans the open-deadline
+        indexes (`grievance_inbox_open_due`, `grievance_inbox_nat_open_due`)."""
+        return self.open().filter(sort_due_at__lt=now or timezone.now())
 
 
 class Grievance(TimeStampedModel):
@@ -345,9 +349,22 @@ class Grievance(TimeStampedModel):
                 condition=Q(status__in=["new", "accepted", "in_progress"]),
                 name="grievance_inbox_nat_open_due",
             ),
+            # National viewers' district filter on the open tabs (overdue, due soon, ...).
+            models.Index(
+                fields=["district", "sort_due_at", "id"],
+                condition=Q(status__in=["new", "accepted", "in_progress"]),
+                name="grievance_inbox_dist_open_due",
+            ),
             # Filters narrow within the office first, not across the whole table.
             models.Index(fields=["office", "category", "status"], name="grievance_inbox_category"),
             models.Index(fields=["office", "upazila", "status"], name="grievance_inbox_upazila"),
+            # Search by the caller (grievances/inbox.py): the mobile number as the citizen's
+            # form stores it, and the name as `icontains` compares it (UPPER(name::text)).
+            models.Index(fields=["citizen_phone"], name="grievance_search_phone"),
+            GinIndex(
+                OpClass(Upper(Cast("citizen_name", models.TextField())), name="gin_trgm_ops"),
+                name="grievance_search_name_trgm",
+            ),
             GinIndex(fields=["search_vector"], name="grievance_search_fts"),
             GinIndex(
                 fields=["search_text"], opclasses=["gin_trgm_ops"], name="grievance_search_trgm"
@@ -370,8 +387,18 @@ class Grievance(TimeStampedModel):
         return self.status in OPEN_STATUSES
 
     @property
+    def current_deadline(self) -> datetime:
+        """The deadline that runs now: the answer's, or before triage the first response's
+        (what `sort_due_at` holds once saved)."""
+        return self.due_at or self.first_response_due_at
+
+    def is_overdue_at(self, now: datetime) -> bool:
+        """`GrievanceQuerySet.overdue` for one grievance already in memory."""
+        return self.is_open and self.current_deadline < now
+
+    @property
     def is_overdue(self) -> bool:
-        return self.is_open and self.due_at is not None and self.due_at < timezone.now()
+        return self.is_overdue_at(timezone.now())
 
     @property
     def public_name(self) -> str:

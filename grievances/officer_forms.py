@@ -50,19 +50,56 @@ class InboxFilterForm(forms.Form):
         label=_("Channel"), choices=[("", _("Any")), *GrievanceChannel.choices], required=False
     )
     upazila = forms.TypedChoiceField(label=_("Upazila"), coerce=int, required=False)
+    division = forms.TypedChoiceField(label=_("Division"), coerce=int, required=False)
+    district = forms.TypedChoiceField(label=_("District"), coerce=int, required=False)
     assignee = forms.TypedChoiceField(label=_("Assigned to"), coerce=int, required=False)
     received_from = forms.DateField(label=_("Received from"), required=False)
     received_to = forms.DateField(label=_("Received until"), required=False)
     cursor = forms.CharField(required=False, max_length=500)
 
+    # Fields that narrow the list: the filter panel opens when one of them is set.
+    FILTER_FIELDS = (
+        "q",
+        "category",
+        "channel",
+        "upazila",
+        "division",
+        "district",
+        "assignee",
+        "received_from",
+        "received_to",
+    )
+
     def __init__(
-        self, *args: Any, categories: Choices, upazilas: Choices, assignees: Choices, **kwargs: Any
+        self,
+        *args: Any,
+        categories: Choices,
+        upazilas: Choices,
+        assignees: Choices,
+        divisions: Choices | None = None,
+        districts: Choices | None = None,
+        **kwargs: Any,
     ) -> None:
+        """Without `divisions`/`districts` (staff of one district) those filters are left
+        out; without `assignees` (nobody to hand work to) the assignee filter is."""
         super().__init__(*args, **kwargs)
         any_choice: Choices = [("", _("Any"))]
         _set_choices(self, "category", any_choice + categories)
         _set_choices(self, "upazila", any_choice + upazilas)
-        _set_choices(self, "assignee", any_choice + assignees)
+        for name, choices in (
+            ("assignee", assignees),
+            ("division", divisions),
+            ("district", districts),
+        ):
+            if choices:
+                _set_choices(self, name, any_choice + choices)
+            else:
+                del self.fields[name]
+
+    def has_active_filters(self) -> bool:
+        if not self.is_bound or not self.is_valid():
+            return False
+        return any(self.cleaned_data.get(name) for name in self.FILTER_FIELDS)
 
     def clean_tab(self) -> str:
         return self.cleaned_data["tab"] or DEFAULT_TAB

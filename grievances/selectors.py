@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from grievances.access import access_for, staff_access_for
+from grievances.deadlines import label_deadlines
 from grievances.inbox import (
-    TABS,
+    DEFAULT_TAB,
     InboxFilters,
     InboxPage,
     apply_filters,
@@ -18,6 +19,8 @@ from grievances.inbox import (
     capped_counts,
     due_soon_cutoff,
     page_rows,
+    tabs_for,
+    with_tab,
 )
 from grievances.models import (
     Attachment,
@@ -106,21 +109,30 @@ def category_list() -> list[Category]:
 def grievance_inbox_for_user(
     *, user: User, filters: InboxFilters, cursor: str = "", now: datetime | None = None
 ) -> InboxPage:
-    """One keyset page of a tab, and every tab's capped count (plus unread notifications)."""
+    """One keyset page of a tab, and every tab's capped count (plus unread notifications).
+    Each row carries `.deadline` (grievances.deadlines). Tabs about one's own work are left
+    out for users handed none (`InboxPage.counts` names the tabs shown)."""
     now = now or timezone.now()
-    base = apply_filters(grievance_list_for_user(user=user), filters)
+    staff = staff_access_for(user)
+    base = apply_filters(
+        grievance_list_for_user(user=user), filters, name_scope=staff.sees_contact_filter()
+    )
     due_soon_until = due_soon_cutoff(now)
     tabs = {
         tab: apply_tab(base, tab=tab, user_id=user.pk, now=now, due_soon_until=due_soon_until)
-        for tab in TABS
+        for tab in tabs_for(has_own_work=staff.has_own_work())
     }
-    rows, next_cursor = page_rows(tabs[filters.tab], filters=filters, cursor=cursor)
+    if filters.tab not in tabs:
+        filters = with_tab(filters, DEFAULT_TAB)
+    shown = tabs[filters.tab].select_related("upazila")
+    rows, next_cursor = page_rows(shown, filters=filters, cursor=cursor)
+    label_deadlines(rows, now=now, due_soon_until=due_soon_until)
     unread = (
         "SELECT 1 FROM grievances_staffnotification WHERE user_id = %s AND read_at IS NULL",
         [user.pk],
     )
     counts = capped_counts(tabs, extra={"notifications": unread})
-    return InboxPage(rows=rows, next_cursor=next_cursor, counts=counts)
+    return InboxPage(rows=rows, tab=filters.tab, next_cursor=next_cursor, counts=counts)
 
 
 def grievance_list_for_user_by_ids(*, user: User, ids: list[int]) -> GrievanceQuerySet:

@@ -32,6 +32,16 @@ from grievances.views.officer._common import (
     _member_choices,
     _upazila_choices,
 )
+from offices.models import District, Division
+
+
+def _division_choices() -> list[tuple[int, str]]:
+    return [(d.pk, d.name) for d in Division.objects.order_by("name_en")]
+
+
+def _district_choices() -> list[tuple[int, str]]:
+    return [(d.pk, d.name) for d in District.objects.order_by("name_en")]
+
 
 # --- inbox -------------------------------------------------------------------------------------
 
@@ -40,11 +50,18 @@ from grievances.views.officer._common import (
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
+    staff = staff_access_for(user)
     categories = _category_choices()
     upazilas = _upazila_choices(user)
-    assignees = _member_choices(user)
+    assignees = _member_choices(user) if staff.has_own_work() else []
+    national = staff.reads_everything
     form = f.InboxFilterForm(
-        request.GET or None, categories=categories, upazilas=upazilas, assignees=assignees
+        request.GET or None,
+        categories=categories,
+        upazilas=upazilas,
+        assignees=assignees,
+        divisions=_division_choices() if national else None,
+        districts=_district_choices() if national else None,
     )
     filters = InboxFilters()
     cursor = ""
@@ -57,7 +74,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
             category_id=data["category"] or None,
             channel=data["channel"],
             upazila_id=data["upazila"] or None,
-            assignee_id=data["assignee"] or None,
+            division_id=data.get("division") or None,
+            district_id=data.get("district") or None,
+            assignee_id=data.get("assignee") or None,
             received_from=data["received_from"],
             received_to=data["received_to"],
         )
@@ -68,6 +87,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     query.pop("cursor", None)
     tab_links = []
     for tab in TABS:
+        if tab not in page.counts:
+            continue  # hidden from this user
         tab_query = query.copy()
         tab_query["tab"] = tab
         tab_links.append(
@@ -91,6 +112,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "filters": filters,
+            "current_tab": page.tab,
+            "filters_active": form.has_active_filters(),
             "page": page,
             "tab_links": tab_links,
             "next_query": next_query,
