@@ -33,8 +33,10 @@ from django.utils.translation import gettext as _
 
 from grievances.models import GrievanceChannel, GrievanceEvent
 from grievances.services import (
+    FacebookAnswer,
     GrievanceDraft,
     SourceChange,
+    feedback_record_from_facebook,
     grievance_create_batch,
     grievance_record_source_changes,
 )
@@ -320,9 +322,30 @@ def comments_ingest(*, page: FacebookPage, observations: Sequence[Observation]) 
 
     changes = _pending_changes(rows.values(), created={r.graph_id for r in created})
     result.events = len(grievance_record_source_changes(changes=changes))
+    _read_feedback(changes, rows)
     changed = [row for row in rows.values() if _state(row) != before.get(row.graph_id)]
     _update_rows(changed)
     return result
+
+
+def _read_feedback(changes: Sequence[SourceChange], rows: Mapping[str, FacebookComment]) -> None:
+    """A citizen's new reply in their grievance's thread may answer "was it fixed?":
+    grievances decides (it reads only replies written after the grievance was resolved)."""
+    answers = []
+    for change in changes:
+        if change.kind != Kind.SOURCE_MESSAGE or change.data is None:
+            continue
+        row = rows[change.data["comment_id"]]
+        answers.append(
+            FacebookAnswer(
+                grievance_id=change.grievance_id,
+                text=row.message,
+                comment_id=row.graph_id,
+                written_at=row.created_time,
+            )
+        )
+    if answers:
+        feedback_record_from_facebook(answers=answers)
 
 
 def _state(row: FacebookComment) -> tuple[Any, ...]:
