@@ -246,6 +246,8 @@ FACEBOOK_LOGIN_SCOPES = [
     "pages_read_user_content",
     "pages_manage_engagement",
     "pages_manage_metadata",
+    # The private link by Messenger (graph-api.md §3.4); without it no private reply is tried.
+    "pages_messaging",
 ]
 
 # --- Notifications ---------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from core.exceptions import ApplicationError
 from grievances.attachments import MAX_FILES_PER_GRIEVANCE, CleanFile, attachment_storage
 from grievances.feedback_text import FeedbackReading, read_feedback
 from grievances.models import (
+    FACEBOOK_CHANNELS,
     Attachment,
     Category,
     Feedback,
@@ -26,6 +27,7 @@ from grievances.services._common import _active_digits, _event, _lock
 from grievances.services.intake import grievance_create
 from grievances.services.notify import _citizen_send_filed
 from grievances.services.resolution import grievance_appeal, grievance_close, grievance_reopen
+from grievances.tracking import hash_access_key, new_access_key, tracking_link
 from grievances.workflow import citizen_time_to_answer_is_up
 from offices.models import District, Upazila
 from offices.selectors import office_for_district
@@ -302,6 +304,20 @@ def _facebook_answer_read(answer: FacebookAnswer) -> Feedback | None:
         channel=FeedbackChannel.FACEBOOK,
         data={"comment_id": comment_id},
     )
+
+
+@transaction.atomic
+def grievance_issue_facebook_link(*, grievance_id: int) -> tuple[Grievance, str]:
+    """A new private tracking link for the citizen of a Facebook grievance, to be sent to them
+    privately (Messenger). Only the key's hash is kept; an earlier key stops working (a
+    Facebook grievance's first key was never given to anyone)."""
+    grievance = Grievance.objects.select_for_update().get(pk=grievance_id)
+    if grievance.channel not in FACEBOOK_CHANNELS:
+        raise ApplicationError(_("This grievance did not come from Facebook."))
+    key = new_access_key()
+    grievance.access_key_hash = hash_access_key(key)
+    grievance.save(update_fields=["access_key_hash", "updated_at"])
+    return grievance, tracking_link(code=grievance.tracking_code, key=key)
 
 
 @transaction.atomic

@@ -42,6 +42,7 @@ from grievances.services import (
 )
 from integrations.facebook.graph import GraphComment, GraphFeedChange, GraphPost
 from integrations.facebook.models import FacebookComment, FacebookItemKind, FacebookPage
+from integrations.facebook.services.private_replies import private_replies_queue
 from integrations.facebook.wire import feed_changes_from_webhook
 
 Kind = GrievanceEvent.Kind
@@ -311,6 +312,7 @@ def comments_ingest(*, page: FacebookPage, observations: Sequence[Observation]) 
     result = IngestResult(items=len(ids))
     created = _create_grievances(page, [r for r in rows.values() if _wants_grievance(r)])
     result.grievances_created = len(created)
+    private_replies_queue(page=page, comments=created)
     orphans = _adopt_orphans(page, created, locked=set(rows))
     before.update({row.graph_id: _state(row) for row in orphans})
     rows.update({row.graph_id: row for row in orphans})
