@@ -305,6 +305,11 @@ CELERY_BEAT_SCHEDULE["facebook-webhook-sweep"] = {
     "task": "integrations.facebook.tasks.facebook_webhook_sweep_task",
     "schedule": 60,  # seconds
 }
+CELERY_BEAT_SCHEDULE["facebook-private-reply-sweep"] = {
+    # Private links still queued (a lost task, a broker outage) are queued again.
+    "task": "integrations.facebook.tasks.facebook_private_reply_sweep_task",
+    "schedule": 5 * 60,  # seconds
+}
 CELERY_BEAT_SCHEDULE["facebook-webhook-purge"] = {
     # Processed webhook bodies older than WEBHOOK_RETENTION_DAYS (unprocessed/parked are kept).
     "task": "integrations.facebook.tasks.facebook_webhook_purge_task",

@@ -22,6 +22,7 @@ from integrations.facebook.services.pages import (
 )
 from integrations.facebook.services.private_replies import (
     private_replies_queue,
+    private_replies_requeue,
     private_reply_deliver,
 )
 from integrations.facebook.services.replies import replies_may_attempt_now, reply_deliver
@@ -53,6 +54,7 @@ __all__ = [
     "page_sync_is_due",
     "pages_rotate_tokens",
     "private_replies_queue",
+    "private_replies_requeue",
     "private_reply_deliver",
     "replies_may_attempt_now",
     "reply_deliver",

@@ -68,6 +68,26 @@ def private_replies_queue(*, page: FacebookPage, comments: Sequence[FacebookComm
     return len(ids)
 
 
+# A queued row older than this lost its task (broker outage, worker restart).
+REQUEUE_AFTER = timedelta(minutes=5)
+
+
+def private_replies_requeue() -> int:
+    """Queue again the private links still `queued` a while after they were created; a row
+    whose 7 days have passed is failed by its task. Returns how many were queued."""
+    from integrations.facebook.tasks import facebook_private_reply_task
+
+    stale = timezone.now() - REQUEUE_AFTER
+    ids = list(
+        FacebookPrivateReply.objects.filter(state=State.QUEUED, updated_at__lt=stale)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:1000]
+    )
+    for pk in ids:
+        enqueue_after_commit(facebook_private_reply_task, private_reply_id=pk)
+    return len(ids)
+
+
 def _message(code: str, link: str, language: str) -> str:
     with translation.override(language or "bn"):
         return _(

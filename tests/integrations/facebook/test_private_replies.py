@@ -13,6 +13,7 @@ from integrations.facebook.models import FacebookPrivateReply, PrivateReplyState
 from integrations.facebook.services import (
     comments_ingest,
     observation_from_comment,
+    private_replies_requeue,
     private_reply_deliver,
 )
 from tests.grievances.factories import GrievanceFactory
@@ -188,3 +189,21 @@ def test_a_link_is_issued_only_for_a_facebook_grievance(office):
 
     grievance.refresh_from_db()
     assert grievance.access_key_hash == before
+
+
+def test_the_sweeper_sends_a_private_link_whose_task_was_lost(
+    messaging_page, fake_graph, fake_server, settings, django_capture_on_commit_callbacks
+):
+    settings.FACEBOOK_GRAPH_URL = f"{fake_server.base_url}/"
+    settings.FACEBOOK_GRAPH_TIMEOUT = 2.0
+    comment_id = citizen_comment(fake_graph)
+    with django_capture_on_commit_callbacks(execute=False):  # the broker lost the task
+        ingest_from_fake(messaging_page, fake_graph, comment_id)
+    FacebookPrivateReply.objects.update(updated_at=datetime.now(UTC) - timedelta(minutes=10))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = private_replies_requeue()
+
+    assert queued == 1
+    assert FacebookPrivateReply.objects.get().state == PrivateReplyState.SENT
+    assert comment_id in fake_graph.state.private_replies
