@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.urls import reverse
 
 from core.exceptions import ApplicationError
 from grievances.models import Grievance
@@ -207,3 +208,18 @@ def test_the_sweeper_sends_a_private_link_whose_task_was_lost(
     assert queued == 1
     assert FacebookPrivateReply.objects.get().state == PrivateReplyState.SENT
     assert comment_id in fake_graph.state.private_replies
+
+
+def test_the_admin_lists_private_replies_with_their_errors(
+    admin_client, messaging_page, fake_graph, django_capture_on_commit_callbacks
+):
+    comment_id = citizen_comment(fake_graph)
+    fake_graph.private_reply(PAGE_ID, comment_id, "first")
+    with django_capture_on_commit_callbacks(execute=False):
+        ingest_from_fake(messaging_page, fake_graph, comment_id)
+    private_reply_deliver(private_reply_id=FacebookPrivateReply.objects.get().pk, graph=fake_graph)
+
+    page = admin_client.get(reverse("admin:facebook_facebookprivatereply_changelist"))
+
+    assert page.status_code == 200
+    assert "10900" in page.content.decode()
