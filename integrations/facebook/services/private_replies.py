@@ -28,6 +28,7 @@ from grievances.services import grievance_issue_facebook_link
 from integrations.facebook.graph import GraphApi, GraphError
 from integrations.facebook.models import (
     FacebookComment,
+    FacebookItemKind,
     FacebookPage,
     FacebookPrivateReply,
     PrivateReplyState,
@@ -51,7 +52,16 @@ def private_replies_queue(*, page: FacebookPage, comments: Sequence[FacebookComm
     many were queued; none on a page without the messaging permission."""
     if not page.may_send_private_replies:
         return 0
-    wanted = [c for c in comments if c.grievance_id and c.author_id and _within_window(c)]
+    # Comments only: a visitor's post is addressed differently (recipient.post_id), which
+    # the port does not offer.
+    wanted = [
+        c
+        for c in comments
+        if c.kind == FacebookItemKind.COMMENT
+        and c.grievance_id
+        and c.author_id
+        and _within_window(c)
+    ]
     if not wanted:
         return 0
     FacebookPrivateReply.objects.bulk_create(

@@ -14,6 +14,7 @@ from integrations.facebook.models import FacebookPrivateReply, PrivateReplyState
 from integrations.facebook.services import (
     comments_ingest,
     observation_from_comment,
+    observation_from_post,
     private_replies_requeue,
     private_reply_deliver,
 )
@@ -223,3 +224,19 @@ def test_the_admin_lists_private_replies_with_their_errors(
 
     assert page.status_code == 200
     assert "10900" in page.content.decode()
+
+
+def test_a_visitor_post_gets_no_private_reply(messaging_page, fake_graph):
+    post_id = fake_graph.add_post(
+        PAGE_ID,
+        message="ইউনিয়ন পরিষদে সেবা পাচ্ছি না",
+        from_id=CITIZEN[0],
+        from_name=CITIZEN[1],
+        created_time=T0,
+    )
+    observation = observation_from_post(fake_graph.post_get(post_id), seen_at=datetime.now(UTC))
+
+    comments_ingest(page=messaging_page, observations=[observation])
+
+    assert Grievance.objects.get().channel == "facebook_post"
+    assert not FacebookPrivateReply.objects.exists()
