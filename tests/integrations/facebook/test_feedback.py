@@ -144,3 +144,49 @@ def test_a_reply_before_resolution_asks_nothing(page, gro):
     reply = reply_create(grievance=grievance, author=gro, body="দেখছি।", to_facebook=True)
 
     assert reply.body == "দেখছি।"
+
+
+def test_hoy_nai_under_the_offices_answer_on_the_fake_server_reopens_the_grievance(
+    office, gro, fake_graph, fake_server, settings, django_capture_on_commit_callbacks
+):
+    """The acceptance walk, without a browser: the office's answer goes under the comment on
+    the fake Graph server, the citizen answers "hoy nai" under it, the grievance reopens."""
+    from datetime import UTC, datetime, timedelta
+
+    from integrations.facebook.services import observation_from_comment
+    from tests.integrations.facebook.conftest import CITIZEN, T0
+
+    settings.FACEBOOK_GRAPH_URL = f"{fake_server.base_url}/"
+    settings.FACEBOOK_GRAPH_TIMEOUT = 2.0
+    page = FacebookPageFactory(office=office)
+    post = fake_graph.add_post(PAGE_ID, message="নোটিশ", created_time=T0)
+    complaint = fake_graph.add_comment(
+        post, message="ড্রেন বন্ধ", from_id=CITIZEN[0], from_name=CITIZEN[1], created_time=T0
+    )
+
+    def ingest(comment_id):
+        seen = observation_from_comment(
+            fake_graph.comment_get(comment_id), seen_at=datetime.now(UTC)
+        )
+        comments_ingest(page=page, observations=[seen])
+
+    ingest(complaint)
+    grievance = Grievance.objects.get()
+    grievance_accept(grievance=grievance, actor=gro)
+    grievance_resolve(grievance=grievance, actor=gro, outcome="action_taken", note="পরিষ্কার।")
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = reply_create(grievance=grievance, author=gro, body="ড্রেন পরিষ্কার।", to_facebook=True)
+    reply.refresh_from_db()
+    assert reply.state == "sent"
+    ours = fake_graph.state.comments[reply.external_id]
+    assert "হ্যাঁ, ঠিক হয়েছে" in ours.message
+
+    fake_graph.state.clock.freeze(datetime.now(UTC) + timedelta(minutes=5))
+    answer_id = fake_graph.add_comment(
+        reply.external_id, message="hoy nai", from_id=CITIZEN[0], from_name=CITIZEN[1]
+    )
+    ingest(answer_id)
+
+    grievance.refresh_from_db()
+    assert grievance.status == S.IN_PROGRESS
+    assert Feedback.objects.get().channel == FeedbackChannel.FACEBOOK
