@@ -517,6 +517,11 @@ class Reply(TimeStampedModel):
         return f"{self.grievance_id}: {self.body[:40]}"
 
 
+class FeedbackChannel(models.TextChoices):
+    WEB = "web", _("Tracking page")
+    FACEBOOK = "facebook", _("Facebook reply")
+
+
 class Feedback(TimeStampedModel):
     """The citizen's word on a resolved grievance."""
 
@@ -526,6 +531,14 @@ class Feedback(TimeStampedModel):
         _("rating"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     comment = models.TextField(_("comment"), blank=True)
+    # Where the citizen answered: the tracking page's form, or a reply under the office's
+    # Facebook reply (read by grievances/feedback_text.py).
+    channel = models.CharField(
+        _("answered on"),
+        max_length=20,
+        choices=FeedbackChannel.choices,
+        default=FeedbackChannel.WEB,
+    )
 
     class Meta:
         verbose_name = _("feedback")

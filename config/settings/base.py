@@ -246,6 +246,8 @@ FACEBOOK_LOGIN_SCOPES = [
     "pages_read_user_content",
     "pages_manage_engagement",
     "pages_manage_metadata",
+    # The private link by Messenger (graph-api.md §3.4); without it no private reply is tried.
+    "pages_messaging",
 ]
 
 # --- Notifications ---------------------------------------------------------------------------
@@ -302,6 +304,11 @@ CELERY_BEAT_SCHEDULE["facebook-webhook-sweep"] = {
     # Deliveries stored but not processed (a lost task, a Redis restart) are queued again.
     "task": "integrations.facebook.tasks.facebook_webhook_sweep_task",
     "schedule": 60,  # seconds
+}
+CELERY_BEAT_SCHEDULE["facebook-private-reply-sweep"] = {
+    # Private links still queued (a lost task, a broker outage) are queued again.
+    "task": "integrations.facebook.tasks.facebook_private_reply_sweep_task",
+    "schedule": 5 * 60,  # seconds
 }
 CELERY_BEAT_SCHEDULE["facebook-webhook-purge"] = {
     # Processed webhook bodies older than WEBHOOK_RETENTION_DAYS (unprocessed/parked are kept).

@@ -21,9 +21,12 @@ Import from here: `from grievances.services import x` works for every public nam
 from grievances.services.citizen import (
     FEEDBACK_APPEAL,
     FEEDBACK_REOPEN,
+    FacebookAnswer,
+    feedback_record_from_facebook,
     feedback_submit,
     grievance_add_citizen_info,
     grievance_file_by_citizen,
+    grievance_issue_facebook_link,
     grievances_forget_citizen_name,
 )
 from grievances.services.handling import (
@@ -75,8 +78,10 @@ __all__ = [
     "FEEDBACK_REOPEN",
     "REPLY_MAX_LENGTH",
     "SOURCE_EVENT_KINDS",
+    "FacebookAnswer",
     "GrievanceDraft",
     "SourceChange",
+    "feedback_record_from_facebook",
     "feedback_submit",
     "grievance_accept",
     "grievance_add_citizen_info",
@@ -89,6 +94,7 @@ __all__ = [
     "grievance_create",
     "grievance_create_batch",
     "grievance_file_by_citizen",
+    "grievance_issue_facebook_link",
     "grievance_mark_duplicate",
     "grievance_mark_not_grievance",
     "grievance_notify_citizen",

@@ -1,6 +1,8 @@
 """What citizens do: file, add information, give feedback; and forgetting a name."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -9,10 +11,13 @@ from django.utils.translation import gettext as _
 
 from core.exceptions import ApplicationError
 from grievances.attachments import MAX_FILES_PER_GRIEVANCE, CleanFile, attachment_storage
+from grievances.feedback_text import FeedbackReading, read_feedback
 from grievances.models import (
+    FACEBOOK_CHANNELS,
     Attachment,
     Category,
     Feedback,
+    FeedbackChannel,
     Grievance,
     GrievanceChannel,
     GrievanceEvent,
@@ -22,6 +27,8 @@ from grievances.services._common import _active_digits, _event, _lock
 from grievances.services.intake import grievance_create
 from grievances.services.notify import _citizen_send_filed
 from grievances.services.resolution import grievance_appeal, grievance_close, grievance_reopen
+from grievances.tracking import hash_access_key, new_access_key, tracking_link
+from grievances.workflow import citizen_time_to_answer_is_up
 from offices.models import District, Upazila
 from offices.selectors import office_for_district
 
@@ -158,7 +165,30 @@ def feedback_submit(
     if not is_fixed and next_step not in (FEEDBACK_REOPEN, FEEDBACK_APPEAL):
         raise ApplicationError(_("Choose whether to reopen or to appeal."))
 
-    feedback = Feedback(grievance=grievance, is_fixed=is_fixed, rating=rating, comment=comment)
+    return _feedback_record(
+        grievance=grievance,
+        is_fixed=is_fixed,
+        rating=rating,
+        comment=comment,
+        next_step=next_step,
+        channel=FeedbackChannel.WEB,
+    )
+
+
+def _feedback_record(
+    *,
+    grievance: Grievance,
+    is_fixed: bool,
+    rating: int | None,
+    comment: str,
+    next_step: str,
+    channel: str,
+    data: dict[str, str] | None = None,
+) -> Feedback:
+    """Store the feedback and act on it (the grievance is locked and resolved)."""
+    feedback = Feedback(
+        grievance=grievance, is_fixed=is_fixed, rating=rating, comment=comment, channel=channel
+    )
     feedback.full_clean()
     feedback.save()
     # The comment stays private: public events get a neutral note the citizen did not write.
@@ -172,6 +202,8 @@ def feedback_submit(
             "is_fixed": is_fixed,
             "rating": rating,
             "next_step": next_step if not is_fixed else "",
+            "channel": channel,
+            **(data or {}),
         },
     )
     if is_fixed:
@@ -189,6 +221,103 @@ def feedback_submit(
             reason=_("The citizen said it was not fixed and appealed."),
         )
     return feedback
+
+
+@dataclass(frozen=True, slots=True)
+class FacebookAnswer:
+    """A reply the citizen wrote on Facebook in their grievance's thread."""
+
+    grievance_id: int
+    text: str
+    comment_id: str
+    written_at: datetime | None = None
+
+
+@transaction.atomic(savepoint=False)  # part of the caller's ingestion, or its own
+def feedback_record_from_facebook(*, answers: Sequence[FacebookAnswer]) -> list[Feedback]:
+    """Replies the citizen wrote on Facebook, each read as their feedback if it is one.
+
+    Only a reply written after the grievance was resolved, while the citizen may still answer,
+    is feedback. A clear answer is recorded like the tracking page's (channel Facebook, no
+    rating): fixed closes the grievance, not fixed reopens it at the same tier (the tracking
+    link offers the appeal). An unclear answer is never guessed: an internal note asks the
+    officer to read it. One query when none of the grievances is resolved.
+    """
+    resolved = set(
+        Grievance.objects.filter(
+            pk__in={a.grievance_id for a in answers}, status=S.RESOLVED
+        ).values_list("pk", flat=True)
+    )
+    recorded = []
+    for answer in answers:
+        if answer.grievance_id in resolved:
+            feedback = _facebook_answer_read(answer)
+            if feedback is not None:
+                recorded.append(feedback)
+    return recorded
+
+
+def _facebook_answer_read(answer: FacebookAnswer) -> Feedback | None:
+    grievance_id, text, comment_id, written_at = (
+        answer.grievance_id,
+        answer.text,
+        answer.comment_id,
+        answer.written_at,
+    )
+    grievance = Grievance.objects.select_for_update().get(pk=grievance_id)
+    if grievance.status != S.RESOLVED or grievance.resolved_at is None:
+        return None
+    if written_at is not None and written_at < grievance.resolved_at:
+        return None
+    data = {"facebook_feedback": "", "comment_id": comment_id}
+    if citizen_time_to_answer_is_up(resolved_at=grievance.resolved_at, now=timezone.now()):
+        _event(
+            grievance,
+            Kind.NOTE,
+            None,
+            note=_(
+                "The citizen answered on Facebook after the time to reopen or appeal had "
+                "passed. Read their answer."
+            ),
+            data={**data, "facebook_feedback": "late"},
+        )
+        return None
+    reading = read_feedback(text)
+    if reading == FeedbackReading.UNCLEAR:
+        _event(
+            grievance,
+            Kind.NOTE,
+            None,
+            note=_(
+                "The citizen answered on Facebook, but it is not clear whether it was fixed. "
+                "Read their answer and ask them again if needed."
+            ),
+            data={**data, "facebook_feedback": "unclear"},
+        )
+        return None
+    return _feedback_record(
+        grievance=grievance,
+        is_fixed=reading == FeedbackReading.FIXED,
+        rating=None,
+        comment=text,
+        next_step="" if reading == FeedbackReading.FIXED else FEEDBACK_REOPEN,
+        channel=FeedbackChannel.FACEBOOK,
+        data={"comment_id": comment_id},
+    )
+
+
+@transaction.atomic
+def grievance_issue_facebook_link(*, grievance_id: int) -> tuple[Grievance, str]:
+    """A new private tracking link for the citizen of a Facebook grievance, to be sent to them
+    privately (Messenger). Only the key's hash is kept; an earlier key stops working (a
+    Facebook grievance's first key was never given to anyone)."""
+    grievance = Grievance.objects.select_for_update().get(pk=grievance_id)
+    if grievance.channel not in FACEBOOK_CHANNELS:
+        raise ApplicationError(_("This grievance did not come from Facebook."))
+    key = new_access_key()
+    grievance.access_key_hash = hash_access_key(key)
+    grievance.save(update_fields=["access_key_hash", "updated_at"])
+    return grievance, tracking_link(code=grievance.tracking_code, key=key)
 
 
 @transaction.atomic

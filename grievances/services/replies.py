@@ -9,7 +9,7 @@ records it through these functions: `reply_claim`, `reply_mark_sent`, `reply_mar
 from datetime import datetime
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -19,6 +19,7 @@ from grievances.models import (
     FACEBOOK_CHANNELS,
     Grievance,
     GrievanceEvent,
+    GrievanceStatus,
     Reply,
     ReplyState,
 )
@@ -52,6 +53,9 @@ def reply_create(*, grievance: Grievance, author: User, body: str, to_facebook: 
     if to_facebook and grievance.channel not in FACEBOOK_CHANNELS:
         raise ApplicationError(_("This grievance did not come from Facebook."))
 
+    if to_facebook and grievance.status == GrievanceStatus.RESOLVED:
+        body = f"{body}\n\n{_feedback_question(grievance)}"
+
     now = timezone.now()
     reply = Reply(grievance=grievance, author=author, body=body, to_facebook=to_facebook)
     reply.full_clean()
@@ -73,6 +77,13 @@ def reply_create(*, grievance: Grievance, author: User, body: str, to_facebook: 
     )
     enqueue_after_commit(reply_deliver_task, reply_id=reply.pk)
     return reply
+
+
+def _feedback_question(grievance: Grievance) -> str:
+    """Asked under the office's answer on Facebook, in the grievance's language; the citizen's
+    reply is read as feedback (services.feedback_record_from_facebook)."""
+    with translation.override(grievance.language or "bn"):
+        return _('Was it fixed? Please answer under this comment: "yes, fixed" or "no, not fixed".')
 
 
 @transaction.atomic

@@ -25,6 +25,7 @@ from integrations.facebook.models import (
     FacebookComment,
     FacebookPage,
     FacebookPageState,
+    FacebookPrivateReply,
     WebhookDelivery,
 )
 from integrations.facebook.services.connect import (
@@ -272,6 +273,22 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
         ("parked_at", admin.EmptyFieldListFilter),
     ]
     exclude = ["body"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(FacebookPrivateReply)
+class FacebookPrivateReplyAdmin(admin.ModelAdmin):
+    """The private links by Messenger and why any failed (read-only: sent at most once)."""
+
+    list_display = ["pk", "comment", "state", "sent_at", "error", "created_at"]
+    list_filter = ["state"]
+    readonly_fields = ["comment", "state", "message_id", "sent_at", "error"]
     show_full_result_count = False
 
     def has_add_permission(self, request: HttpRequest) -> bool:

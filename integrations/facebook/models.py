@@ -67,6 +67,11 @@ class FacebookPage(TimeStampedModel):
     last_webhook_at = models.DateTimeField(_("last webhook"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
+    # What the connecting person's login granted (graph-api.md §1.2): the app permissions of
+    # the token and the person's tasks on the page. Empty when the page was connected with a
+    # pasted token (then nothing is known, so nothing that needs them is tried).
+    granted_scopes = models.JSONField(_("permissions"), default=list, blank=True)
+    tasks = models.JSONField(_("page tasks"), default=list, blank=True)
 
     objects = FacebookPageQuerySet.as_manager()
 
@@ -106,6 +111,11 @@ class FacebookPage(TimeStampedModel):
             ends.append(self.paused_until)
         latest = max((end for end in ends if end is not None), default=None)
         return latest if latest is not None and latest > now else None
+
+    @property
+    def may_send_private_replies(self) -> bool:
+        """Private replies (graph-api.md §3.4) need `pages_messaging` and the MESSAGING task."""
+        return "pages_messaging" in self.granted_scopes and "MESSAGING" in self.tasks
 
     @property
     def needs_attention(self) -> bool:
@@ -214,3 +224,37 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"webhook {self.pk} {self.received_at:%Y-%m-%d %H:%M:%S}"
+
+
+class PrivateReplyState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class FacebookPrivateReply(TimeStampedModel):
+    """The one Messenger message (graph-api.md §3.4) sent to the author of a comment that
+    became a grievance: their tracking link with a private key. One row per comment, ever."""
+
+    comment = models.OneToOneField(
+        FacebookComment, on_delete=models.PROTECT, related_name="private_reply"
+    )
+    state = models.CharField(
+        max_length=10, choices=PrivateReplyState.choices, default=PrivateReplyState.QUEUED
+    )
+    message_id = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("private reply")
+        verbose_name_plural = _("private replies")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=PrivateReplyState.values), name="fbprivate_state_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"private reply to {self.comment_id}: {self.state}"

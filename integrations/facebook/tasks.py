@@ -77,6 +77,22 @@ def facebook_webhook_sweep_task() -> int:
     return webhook_deliveries_requeue()
 
 
+@shared_task
+def facebook_private_reply_task(*, private_reply_id: int) -> None:
+    """The private link by Messenger; exactly once per comment (services.private_replies)."""
+    from integrations.facebook.services import private_reply_deliver
+
+    private_reply_deliver(private_reply_id=private_reply_id)
+
+
+@shared_task
+def facebook_private_reply_sweep_task() -> int:
+    """Beat: queue again the private links whose task was lost (still `queued`)."""
+    from integrations.facebook.services import private_replies_requeue
+
+    return private_replies_requeue()
+
+
 # Reply delivery and its sweeper are grievances' tasks (grievances.tasks.reply_deliver_task,
 # reply_sweep_task). These old names stay for messages already queued under them when the
 # change is deployed: they forward, and can go once no such message can be left.

@@ -20,6 +20,11 @@ from integrations.facebook.services.pages import (
     page_sync_is_due,
     pages_rotate_tokens,
 )
+from integrations.facebook.services.private_replies import (
+    private_replies_queue,
+    private_replies_requeue,
+    private_reply_deliver,
+)
 from integrations.facebook.services.replies import replies_may_attempt_now, reply_deliver
 from integrations.facebook.services.sync import SyncResult, app_paused_until, page_sync
 from integrations.facebook.services.webhooks import (
@@ -48,6 +53,9 @@ __all__ = [
     "page_sync",
     "page_sync_is_due",
     "pages_rotate_tokens",
+    "private_replies_queue",
+    "private_replies_requeue",
+    "private_reply_deliver",
     "replies_may_attempt_now",
     "reply_deliver",
     "webhook_deliveries_requeue",

@@ -75,6 +75,14 @@ def facebook_login_pages(*, user_token: str) -> list[GraphPage]:
         ) from None
 
 
+def _granted_scopes(*, user_token: str, page_token: str) -> list[str]:
+    """The app permissions of the page's token; none known if Facebook will not say."""
+    try:
+        return list(graph_api_with_token(user_token).debug_token(page_token).scopes)
+    except GraphError:
+        return []
+
+
 def page_connect_from_login(*, office: Office, page_id: str, user_token: str) -> FacebookPage:
     """Connect one of the logged-in person's pages: its own token, read again from Graph."""
     for page in facebook_login_pages(user_token=user_token):
@@ -82,6 +90,11 @@ def page_connect_from_login(*, office: Office, page_id: str, user_token: str) ->
             if not page.access_token:
                 raise ApplicationError(_("Facebook gave no token for that page."))
             return page_connect(
-                office=office, page_id=page.id, token=page.access_token, name=page.name
+                office=office,
+                page_id=page.id,
+                token=page.access_token,
+                name=page.name,
+                tasks=page.tasks,
+                scopes=_granted_scopes(user_token=user_token, page_token=page.access_token),
             )
     raise ApplicationError(_("You do not manage that page on Facebook."))

@@ -33,13 +33,16 @@ from django.utils.translation import gettext as _
 
 from grievances.models import GrievanceChannel, GrievanceEvent
 from grievances.services import (
+    FacebookAnswer,
     GrievanceDraft,
     SourceChange,
+    feedback_record_from_facebook,
     grievance_create_batch,
     grievance_record_source_changes,
 )
 from integrations.facebook.graph import GraphComment, GraphFeedChange, GraphPost
 from integrations.facebook.models import FacebookComment, FacebookItemKind, FacebookPage
+from integrations.facebook.services.private_replies import private_replies_queue
 from integrations.facebook.wire import feed_changes_from_webhook
 
 Kind = GrievanceEvent.Kind
@@ -309,6 +312,7 @@ def comments_ingest(*, page: FacebookPage, observations: Sequence[Observation]) 
     result = IngestResult(items=len(ids))
     created = _create_grievances(page, [r for r in rows.values() if _wants_grievance(r)])
     result.grievances_created = len(created)
+    private_replies_queue(page=page, comments=created)
     orphans = _adopt_orphans(page, created, locked=set(rows))
     before.update({row.graph_id: _state(row) for row in orphans})
     rows.update({row.graph_id: row for row in orphans})
@@ -320,9 +324,30 @@ def comments_ingest(*, page: FacebookPage, observations: Sequence[Observation]) 
 
     changes = _pending_changes(rows.values(), created={r.graph_id for r in created})
     result.events = len(grievance_record_source_changes(changes=changes))
+    _read_feedback(changes, rows)
     changed = [row for row in rows.values() if _state(row) != before.get(row.graph_id)]
     _update_rows(changed)
     return result
+
+
+def _read_feedback(changes: Sequence[SourceChange], rows: Mapping[str, FacebookComment]) -> None:
+    """A citizen's new reply in their grievance's thread may answer "was it fixed?":
+    grievances decides (it reads only replies written after the grievance was resolved)."""
+    answers = []
+    for change in changes:
+        if change.kind != Kind.SOURCE_MESSAGE or change.data is None:
+            continue
+        row = rows[change.data["comment_id"]]
+        answers.append(
+            FacebookAnswer(
+                grievance_id=change.grievance_id,
+                text=row.message,
+                comment_id=row.graph_id,
+                written_at=row.created_time,
+            )
+        )
+    if answers:
+        feedback_record_from_facebook(answers=answers)
 
 
 def _state(row: FacebookComment) -> tuple[Any, ...]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
@@ -61,10 +62,13 @@ def page_connect(
     token: str,
     name: str = "",
     graph: GraphApi | None = None,
+    tasks: Sequence[str] = (),
+    scopes: Sequence[str] = (),
 ) -> FacebookPage:
     """Connect (or reconnect) a page to an office: store its token encrypted, subscribe the app.
 
-    Subscribing happens first, so a token Facebook refuses is never stored.
+    Subscribing happens first, so a token Facebook refuses is never stored. `tasks` and
+    `scopes` are what the login granted (a pasted token: nothing known, both empty).
     """
     if not page_id.strip() or not token.strip():
         raise ApplicationError(_("Give the page id and its access token."))
@@ -83,6 +87,8 @@ def page_connect(
     if name:
         page.name = name[:200]
     page.set_access_token(token.strip())
+    page.tasks = [str(t) for t in tasks]
+    page.granted_scopes = [str(s) for s in scopes]
     page.state = FacebookPageState.ACTIVE
     page.paused_until = None
     page.last_error = ""

@@ -60,6 +60,10 @@ def test_the_facebook_login_flow_connects_a_page_end_to_end(admin_client, fake_g
     assert page.name == "DC Office 12"
     assert page.access_token == PAGE_TOKEN
     assert fake_graph.subscribed_apps(PAGE_ID) == [fake_graph.state.app_name]
+    # What the login granted, so private replies are tried only where Facebook allows them.
+    assert "MESSAGING" in page.tasks
+    assert "pages_messaging" in page.granted_scopes
+    assert page.may_send_private_replies
 
 
 def test_no_token_is_left_in_the_session_table(admin_client):
