@@ -104,7 +104,7 @@ def _members(office_id: int | None, role: str) -> list[User]:
     )
 
 
-def _gros_or_heads(office_id: int) -> list[User]:
+def office_gros_or_heads(office_id: int) -> list[User]:
     return _members(office_id, OfficeRole.GRO) or _members(office_id, OfficeRole.HEAD)
 
 
@@ -229,10 +229,12 @@ def escalation_target_level(*, due_at: datetime, now: datetime) -> int:
 
 def _escalation_recipients(grievance: Grievance, level: int) -> list[User]:
     if level == 1:
-        return _gros_or_heads(grievance.office_id)
+        return office_gros_or_heads(grievance.office_id)
     if level == 2:
-        return _members(grievance.office_id, OfficeRole.HEAD) or _gros_or_heads(grievance.office_id)
-    return _gros_or_heads(grievance.office.parent_id) if grievance.office.parent_id else []
+        return _members(grievance.office_id, OfficeRole.HEAD) or office_gros_or_heads(
+            grievance.office_id
+        )
+    return office_gros_or_heads(grievance.office.parent_id) if grievance.office.parent_id else []
 
 
 def _overdue(office_id: int, now: datetime) -> int:
@@ -289,7 +291,7 @@ def _ignored_posts(office_id: int, now: datetime) -> int:
             grievance = _locked(pk)
             if grievance is None or grievance.status != GrievanceStatus.NEW:
                 continue
-            recipients = _gros_or_heads(grievance.office_id)
+            recipients = office_gros_or_heads(grievance.office_id)
             key = f"ignored:{grievance.pk}:{grievance.office_id}"
             told += _tell(
                 recipients,
@@ -333,7 +335,7 @@ def _interim_updates(office_id: int, now: datetime) -> int:
             recipients = (
                 [grievance.assigned_to]
                 if grievance.assigned_to
-                else _gros_or_heads(grievance.office_id)
+                else office_gros_or_heads(grievance.office_id)
             )
             key = f"interim:{grievance.pk}:{anchor:%Y%m%d%H%M%S}"
             told += _tell(

@@ -24,15 +24,21 @@ from django.db.models.expressions import RawSQL
 from core.cache import cache_get, cache_set
 from core.calendar import DHAKA, add_working_days, dhaka_date
 from core.digits import to_latin_digits
-from grievances.models import OPEN_STATUSES, GrievanceQuerySet, GrievanceStatus
+from grievances.models import OPEN_STATUSES, GrievanceQuerySet, GrievanceStatus, GrievanceTier
 
 PAGE_SIZE = 25
 COUNT_CAP = 100
 _CURSOR_SALT = "grievances.inbox.cursor"
 _TABLE = "grievances_grievance"
 
-TABS = ("new", "mine", "unassigned", "due_soon", "overdue", "resolved", "all")
+TABS = ("new", "appeals", "mine", "unassigned", "due_soon", "overdue", "resolved", "all")
 DEFAULT_TAB = "new"
+# The appeal officer (GRO or head of an office others appeal to) starts on appeals waiting.
+APPEAL_OFFICER_DEFAULT_TAB = "appeals"
+
+
+def default_tab_for(*, hears_appeals: bool) -> str:
+    return APPEAL_OFFICER_DEFAULT_TAB if hears_appeals else DEFAULT_TAB
 
 
 @dataclass(frozen=True)
@@ -123,6 +129,9 @@ def apply_tab(
 ) -> GrievanceQuerySet:
     if tab == "new":
         return qs.filter(status=GrievanceStatus.NEW)
+    if tab == "appeals":
+        # Appeals waiting: tier 2 in the user's offices, not yet resolved.
+        return qs.filter(status__in=OPEN_STATUSES, tier=GrievanceTier.APPEAL)
     if tab == "mine":
         return qs.filter(status__in=OPEN_STATUSES, assigned_to_id=user_id)
     if tab == "unassigned":

@@ -66,7 +66,11 @@ from grievances.services.resolution import (
     grievance_reopen,
     grievance_resolve,
 )
-from grievances.services.staff import staff_notification_mark_all_read
+from grievances.services.staff import (
+    staff_notification_mark_all_read,
+    staff_notification_mark_read,
+    staff_notify,
+)
 from grievances.services.status import grievance_change_status
 
 __all__ = [
@@ -110,4 +114,6 @@ __all__ = [
     "reply_requeue",
     "reply_retry",
     "staff_notification_mark_all_read",
+    "staff_notification_mark_read",
+    "staff_notify",
 ]
