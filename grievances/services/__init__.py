@@ -70,6 +70,7 @@ from grievances.services.staff import (
     staff_notification_mark_all_read,
     staff_notification_mark_read,
     staff_notify,
+    staff_notify_all,
 )
 from grievances.services.status import grievance_change_status
 
@@ -116,4 +117,5 @@ __all__ = [
     "staff_notification_mark_all_read",
     "staff_notification_mark_read",
     "staff_notify",
+    "staff_notify_all",
 ]

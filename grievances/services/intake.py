@@ -25,7 +25,7 @@ from grievances.models import (
 )
 from grievances.services._common import _event
 from grievances.services.notify import _citizen_send_filed
-from grievances.services.staff import staff_notify
+from grievances.services.staff import Notice, staff_notify_all
 from grievances.tracking import (
     format_tracking_code,
     hash_access_key,
@@ -281,12 +281,16 @@ def _notify_citizen_answers(events: Sequence[GrievanceEvent]) -> None:
     grievances = Grievance.objects.select_related("assigned_to").in_bulk(
         {e.grievance_id for e in answers}
     )
-    for event in answers:
-        staff_notify(
-            grievance=grievances[event.grievance_id],
-            kind=StaffNotificationKind.FACEBOOK_ANSWER,
-            key=f"{event.grievance_id}:{event.pk}",
-        )
+    staff_notify_all(
+        notices=[
+            Notice(
+                grievance=grievances[event.grievance_id],
+                kind=StaffNotificationKind.FACEBOOK_ANSWER,
+                key=f"{event.grievance_id}:{event.pk}",
+            )
+            for event in answers
+        ]
+    )
 
 
 # --- officers: complaints taken by phone, paper, 333 or at a hearing --------------------------
