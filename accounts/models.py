@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,5 +19,12 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
-    def __str__(self) -> str:
+    @property
+    def display_name(self) -> str:
+        """The name in Bangla in the Bangla interface (if known), else the English name."""
+        if self.full_name_bn and (translation.get_language() or "").startswith("bn"):
+            return self.full_name_bn
         return self.get_full_name() or self.username
+
+    def __str__(self) -> str:
+        return self.display_name

@@ -20,21 +20,65 @@ class DemoLogin:
     what: str
 
 
-def _user(username: str, *, first_name: str, **flags: bool) -> User:
+# Demo staff are people, named in English and in Bangla (shown in the Bangla interface).
+# (first, last) in English, then in Bangla; the n-th demo user gets the n-th pair of lists.
+_FIRST_NAMES = (
+    ("Rahima", "রহিমা"),
+    ("Karim", "করিম"),
+    ("Nasrin", "নাসরিন"),
+    ("Anisur", "আনিসুর"),
+    ("Farhana", "ফারহানা"),
+    ("Mizanur", "মিজানুর"),
+    ("Sultana", "সুলতানা"),
+    ("Habibur", "হাবিবুর"),
+    ("Tahmina", "তাহমিনা"),
+    ("Shafiqul", "শফিকুল"),
+    ("Nusrat", "নুসরাত"),
+    ("Jahangir", "জাহাঙ্গীর"),
+    ("Shirin", "শিরিন"),
+)
+_LAST_NAMES = (
+    ("Rahman", "রহমান"),
+    ("Hossain", "হোসেন"),
+    ("Ahmed", "আহমেদ"),
+    ("Islam", "ইসলাম"),
+    ("Chowdhury", "চৌধুরী"),
+    ("Sarkar", "সরকার"),
+    ("Talukder", "তালুকদার"),
+)
+
+
+def demo_name(index: int) -> tuple[str, str, str]:
+    """(first name, last name, full name in Bangla) of the `index`-th demo user; 13 × 7 first
+    and last names make 91 different people before a name repeats."""
+    first_en, first_bn = _FIRST_NAMES[index % len(_FIRST_NAMES)]
+    last_en, last_bn = _LAST_NAMES[index % len(_LAST_NAMES)]
+    return first_en, last_en, f"{first_bn} {last_bn}"
+
+
+def _user(username: str, *, index: int, **flags: bool) -> User:
+    """The demo user, created once; a name is given where it has none in Bangla yet (so a
+    rerun changes nothing, and users of an older seed get their names)."""
+    first, last, name_bn = demo_name(index)
     user, created = User.objects.get_or_create(
-        username=username, defaults={"first_name": first_name, **flags}
+        username=username,
+        defaults={"first_name": first, "last_name": last, "full_name_bn": name_bn, **flags},
     )
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
+    elif not user.full_name_bn:
+        user.first_name, user.last_name, user.full_name_bn = first, last, name_bn
+        user.save(update_fields=["first_name", "last_name", "full_name_bn"])
     return user
 
 
 @transaction.atomic
 def demo_seed() -> list[DemoLogin]:
     logins = [DemoLogin("admin", DEMO_PASSWORD, "administrator")]
-    _user("admin", first_name="Admin", is_staff=True, is_superuser=True)
-    _user("national", first_name="a2i", is_national=True)
+    _user("admin", index=0, is_staff=True, is_superuser=True)
+    _user("national", index=1, is_national=True)
+    index = 2
     logins.append(DemoLogin("national", DEMO_PASSWORD, "national viewer (a2i)"))
 
     for code in DEMO_DISTRICTS:
@@ -45,14 +89,16 @@ def demo_seed() -> list[DemoLogin]:
             (OfficeRole.GRO, "gro"),
             (OfficeRole.HEAD, "dc"),
         ):
-            user = _user(f"{slug}-{suffix}", first_name=f"{office.name_en} {suffix}")
+            user = _user(f"{slug}-{suffix}", index=index)
+            index += 1
             OfficeMembership.objects.get_or_create(
                 user=user, office=office, defaults={"role": role}
             )
             logins.append(DemoLogin(user.username, DEMO_PASSWORD, f"{role} · {office.name_en}"))
         parent = office.parent
         if parent is not None:
-            appeal = _user(f"{parent.code.lower()}-gro", first_name=f"{parent.name_en} GRO")
+            appeal = _user(f"{parent.code.lower()}-gro", index=index)
+            index += 1
             OfficeMembership.objects.get_or_create(
                 user=appeal, office=parent, defaults={"role": OfficeRole.GRO}
             )

@@ -15,6 +15,8 @@ escalation level only rises, and a closed grievance is not closed again. A rerun
 writes nothing.
 """
 
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -46,7 +48,7 @@ from grievances.models import (
 )
 from grievances.workflow import citizen_time_to_answer_is_up
 from integrations.notifications.services import notification_queue
-from offices.models import Office, OfficeRole
+from offices.models import Office, OfficeMembership, OfficeRole
 
 Kind = GrievanceEvent.Kind
 # Level 3 goes beyond the office: to the appeal officer's office (the parent office's GRO or
@@ -104,8 +106,41 @@ def _members(office_id: int | None, role: str) -> list[User]:
     )
 
 
-def _gros_or_heads(office_id: int) -> list[User]:
-    return _members(office_id, OfficeRole.GRO) or _members(office_id, OfficeRole.HEAD)
+def office_gros_or_heads(office_id: int | None) -> list[User]:
+    """Who answers for an office: its GROs, or its head where it has no GRO."""
+    if office_id is None:
+        return []
+    return offices_gros_or_heads({office_id}).get(office_id, [])
+
+
+def offices_gros_or_heads(office_ids: Iterable[int]) -> dict[int, list[User]]:
+    """`office_gros_or_heads` for many offices in one query: {office id: users}."""
+    found: dict[int, dict[str, list[User]]] = defaultdict(lambda: defaultdict(list))
+    memberships = (
+        OfficeMembership.objects.filter(
+            office_id__in=set(office_ids),
+            role__in=(OfficeRole.GRO, OfficeRole.HEAD),
+            user__is_active=True,
+        )
+        .select_related("user")
+        .order_by("user_id")
+    )
+    for membership in memberships:
+        found[membership.office_id][membership.role].append(membership.user)
+    return {
+        office: roles.get(OfficeRole.GRO) or roles.get(OfficeRole.HEAD, [])
+        for office, roles in found.items()
+    }
+
+
+def staff_notification_email_queue(notification: StaffNotification) -> None:
+    """Its e-mail, if the person has an address: a row in the outbox, not SMTP inside this
+    transaction (the sweeper delivers it)."""
+    if notification.user.email:
+        subject, body = _email_text(notification)
+        notification_queue(
+            channel="email", recipient=notification.user.email, subject=subject, body=body
+        )
 
 
 def _email_text(notification: StaffNotification) -> tuple[str, str]:
@@ -136,10 +171,7 @@ def staff_notification_create(
     )
     if not created:
         return None
-    if user.email:
-        subject, body = _email_text(notification)
-        # A row in the outbox, not SMTP inside this transaction: the sweeper delivers it.
-        notification_queue(channel="email", recipient=user.email, subject=subject, body=body)
+    staff_notification_email_queue(notification)
     return notification
 
 
@@ -229,10 +261,12 @@ def escalation_target_level(*, due_at: datetime, now: datetime) -> int:
 
 def _escalation_recipients(grievance: Grievance, level: int) -> list[User]:
     if level == 1:
-        return _gros_or_heads(grievance.office_id)
+        return office_gros_or_heads(grievance.office_id)
     if level == 2:
-        return _members(grievance.office_id, OfficeRole.HEAD) or _gros_or_heads(grievance.office_id)
-    return _gros_or_heads(grievance.office.parent_id) if grievance.office.parent_id else []
+        return _members(grievance.office_id, OfficeRole.HEAD) or office_gros_or_heads(
+            grievance.office_id
+        )
+    return office_gros_or_heads(grievance.office.parent_id) if grievance.office.parent_id else []
 
 
 def _overdue(office_id: int, now: datetime) -> int:
@@ -289,7 +323,7 @@ def _ignored_posts(office_id: int, now: datetime) -> int:
             grievance = _locked(pk)
             if grievance is None or grievance.status != GrievanceStatus.NEW:
                 continue
-            recipients = _gros_or_heads(grievance.office_id)
+            recipients = office_gros_or_heads(grievance.office_id)
             key = f"ignored:{grievance.pk}:{grievance.office_id}"
             told += _tell(
                 recipients,
@@ -333,7 +367,7 @@ def _interim_updates(office_id: int, now: datetime) -> int:
             recipients = (
                 [grievance.assigned_to]
                 if grievance.assigned_to
-                else _gros_or_heads(grievance.office_id)
+                else office_gros_or_heads(grievance.office_id)
             )
             key = f"interim:{grievance.pk}:{anchor:%Y%m%d%H%M%S}"
             told += _tell(

@@ -25,14 +25,14 @@ from core.cache import cache_get, cache_set
 from core.calendar import DHAKA, add_working_days, dhaka_date
 from core.digits import to_latin_digits
 from grievances.forms import normalise_bd_mobile
-from grievances.models import OPEN_STATUSES, GrievanceQuerySet, GrievanceStatus
+from grievances.models import OPEN_STATUSES, GrievanceQuerySet, GrievanceStatus, GrievanceTier
 
 PAGE_SIZE = 25
 COUNT_CAP = 100
 _CURSOR_SALT = "grievances.inbox.cursor"
 _TABLE = "grievances_grievance"
 
-TABS = ("new", "mine", "unassigned", "due_soon", "overdue", "resolved", "all")
+TABS = ("new", "appeals", "mine", "unassigned", "due_soon", "overdue", "resolved", "all")
 DEFAULT_TAB = "new"
 # Tabs about the user's own work: meaningless to whoever is handed none (national viewers).
 OWN_WORK_TABS = ("mine",)
@@ -40,6 +40,14 @@ OWN_WORK_TABS = ("mine",)
 
 def tabs_for(*, has_own_work: bool) -> tuple[str, ...]:
     return TABS if has_own_work else tuple(t for t in TABS if t not in OWN_WORK_TABS)
+
+
+# The appeal officer (GRO or head of an office others appeal to) starts on appeals waiting.
+APPEAL_OFFICER_DEFAULT_TAB = "appeals"
+
+
+def default_tab_for(*, hears_appeals: bool) -> str:
+    return APPEAL_OFFICER_DEFAULT_TAB if hears_appeals else DEFAULT_TAB
 
 
 @dataclass(frozen=True)
@@ -151,6 +159,9 @@ def apply_tab(
 ) -> GrievanceQuerySet:
     if tab == "new":
         return qs.filter(status=GrievanceStatus.NEW)
+    if tab == "appeals":
+        # Appeals waiting: tier 2 in the user's offices, not yet resolved.
+        return qs.filter(status__in=OPEN_STATUSES, tier=GrievanceTier.APPEAL)
     if tab == "mine":
         return qs.filter(status__in=OPEN_STATUSES, assigned_to_id=user_id)
     if tab == "unassigned":

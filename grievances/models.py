@@ -560,6 +560,11 @@ class StaffNotificationKind(models.TextChoices):
     IGNORED_POST = "ignored_post", _("Facebook post not answered")
     INTERIM_UPDATE = "interim_update", _("Interim update needed")
     ASSIGNED = "assigned", _("Assigned to you")
+    REOPENED = "reopened", _("Reopened")
+    APPEALED = "appealed", _("Appealed to your office")
+    CITIZEN_INFO = "citizen_info", _("The citizen added information")
+    FACEBOOK_ANSWER = "facebook_answer", _("The citizen answered on Facebook")
+    REPLY_FAILED = "reply_failed", _("A reply could not be sent")
 
 
 class StaffNotification(models.Model):

@@ -21,6 +21,7 @@ from grievances.reply_templates import PLACEHOLDER
 
 TAB_LABELS = {
     "new": _("New"),
+    "appeals": _("Appeals waiting"),
     "mine": _("Mine"),
     "unassigned": _("Unassigned"),
     "due_soon": _("Due soon"),
@@ -343,3 +344,9 @@ class OfficerEntryForm(forms.Form):
                 code="bad_phone",
             )
         return phone
+
+
+class NotificationReadForm(forms.Form):
+    """Mark one notification read (its id), or all of them (no id)."""
+
+    notification = forms.IntegerField(min_value=1, required=False)

@@ -35,6 +35,7 @@ from grievances.models import (
 from grievances.reply_channels import FACEBOOK, reply_channel
 from grievances.tracking import access_key_matches, normalise_tracking_code
 from grievances.workflow import SENDING_LEASE
+from offices.models import Office
 
 # What a grievance page and a list row show with the grievance: one query, not four.
 _GRIEVANCE_RELATED = ("office", "district", "category", "assigned_to")
@@ -150,6 +151,18 @@ def grievance_timeline(*, grievance: Grievance) -> list[GrievanceEvent]:
 
 def reply_list_for_grievance(*, grievance: Grievance) -> list[Reply]:
     return list(grievance.replies.select_related("author").order_by("-created_at", "-pk"))
+
+
+def user_hears_appeals(*, user: User) -> bool:
+    """GRO or head of an office another active office appeals to (a divisional office)."""
+    managed = staff_access_for(user).appeal_office_ids()
+    return bool(managed) and Office.objects.filter(parent_id__in=managed, is_active=True).exists()
+
+
+def staff_notification_unread_count(*, user: User, cap: int) -> int:
+    """Unread notifications, counted up to `cap` (the bell shows "cap-1+" beyond it)."""
+    unread = StaffNotification.objects.filter(user=user, read_at__isnull=True)
+    return unread.order_by()[:cap].count()
 
 
 def staff_notification_list_for_user(*, user: User, limit: int = 50) -> list[StaffNotification]:

@@ -69,7 +69,12 @@ from grievances.services.resolution import (
     grievance_reopen,
     grievance_resolve,
 )
-from grievances.services.staff import staff_notification_mark_all_read
+from grievances.services.staff import (
+    staff_notification_mark_all_read,
+    staff_notification_mark_read,
+    staff_notify,
+    staff_notify_all,
+)
 from grievances.services.status import grievance_change_status
 
 __all__ = [
@@ -116,4 +121,7 @@ __all__ = [
     "reply_requeue",
     "reply_retry",
     "staff_notification_mark_all_read",
+    "staff_notification_mark_read",
+    "staff_notify",
+    "staff_notify_all",
 ]

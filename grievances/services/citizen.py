@@ -22,11 +22,13 @@ from grievances.models import (
     GrievanceChannel,
     GrievanceEvent,
     GrievanceStatus,
+    StaffNotificationKind,
 )
 from grievances.services._common import _active_digits, _event, _lock
 from grievances.services.intake import grievance_create
 from grievances.services.notify import _citizen_send_filed
 from grievances.services.resolution import grievance_appeal, grievance_close, grievance_reopen
+from grievances.services.staff import staff_notify
 from grievances.tracking import hash_access_key, new_access_key, tracking_link
 from grievances.workflow import citizen_time_to_answer_is_up
 from offices.models import District, Upazila
@@ -136,6 +138,11 @@ def grievance_add_citizen_info(
         grievance, Kind.CITIZEN_INFO, None, note=text, is_public=False, data={"files": len(files)}
     )
     _attachments_store(grievance=grievance, files=files, event=event)
+    staff_notify(
+        grievance=grievance,
+        kind=StaffNotificationKind.CITIZEN_INFO,
+        key=f"{grievance.pk}:{event.pk}",
+    )
     return event
 
 

@@ -13,6 +13,7 @@ from grievances.models import (
     GrievancePriority,
     GrievanceStatus,
     NotGrievanceReason,
+    StaffNotificationKind,
 )
 from grievances.services._common import (
     _ensure_may_act,
@@ -21,6 +22,7 @@ from grievances.services._common import (
     _lock,
     _tier_deadline,
 )
+from grievances.services.staff import staff_notify
 from grievances.services.status import change_status_locked
 from offices.models import Office, OfficeMembership
 
@@ -115,7 +117,16 @@ def grievance_assign(*, grievance: Grievance, assignee: User, actor: User | None
         grievance.assigned_to = assignee
         grievance.last_activity_at = timezone.now()
         grievance.save(update_fields=["assigned_to", "last_activity_at", "updated_at"])
-    _event(grievance, Kind.ASSIGNED, actor, data={"assignee_id": assignee.pk}, note=str(assignee))
+    event = _event(
+        grievance, Kind.ASSIGNED, actor, data={"assignee_id": assignee.pk}, note=str(assignee)
+    )
+    staff_notify(
+        grievance=grievance,
+        kind=StaffNotificationKind.ASSIGNED,
+        key=f"{grievance.pk}:{event.pk}",
+        actor=actor,
+        person=assignee,
+    )
     return grievance
 
 

@@ -21,9 +21,11 @@ from grievances.models import (
     GrievanceEvent,
     GrievanceStatus,
     IntakeVia,
+    StaffNotificationKind,
 )
 from grievances.services._common import _event
 from grievances.services.notify import _citizen_send_filed
+from grievances.services.staff import Notice, staff_notify_all
 from grievances.tracking import (
     format_tracking_code,
     hash_access_key,
@@ -267,7 +269,28 @@ def grievance_record_source_changes(*, changes: Sequence[SourceChange]) -> list[
             ["description", "updated_at"],
         )
     Grievance.objects.filter(pk__in={c.grievance_id for c in changes}).update(last_activity_at=now)
+    _notify_citizen_answers(events)
     return events
+
+
+def _notify_citizen_answers(events: Sequence[GrievanceEvent]) -> None:
+    """A reply by the citizen that joined their grievance (SOURCE_MESSAGE): the officer is told."""
+    answers = [e for e in events if e.kind == GrievanceEvent.Kind.SOURCE_MESSAGE]
+    if not answers:
+        return
+    grievances = Grievance.objects.select_related("assigned_to").in_bulk(
+        {e.grievance_id for e in answers}
+    )
+    staff_notify_all(
+        notices=[
+            Notice(
+                grievance=grievances[event.grievance_id],
+                kind=StaffNotificationKind.FACEBOOK_ANSWER,
+                key=f"{event.grievance_id}:{event.pk}",
+            )
+            for event in answers
+        ]
+    )
 
 
 # --- officers: complaints taken by phone, paper, 333 or at a hearing --------------------------

@@ -22,9 +22,11 @@ from grievances.models import (
     GrievanceStatus,
     Reply,
     ReplyState,
+    StaffNotificationKind,
 )
 from grievances.reply_channels import FACEBOOK, reply_channel
 from grievances.services._common import _ensure_may_act, _event, _lock
+from grievances.services.staff import staff_notify
 from grievances.tasks import reply_deliver_task
 from grievances.workflow import DUE_TOLERANCE, SENDING_LEASE, reply_can_transition
 
@@ -172,6 +174,13 @@ def reply_mark_failed(*, reply: Reply, reason: str) -> Reply:
     reply = _lock_reply(reply)
     reply.last_error = reason
     _move(reply, ReplyState.FAILED, "last_error")
+    # Its author is told; a reply sent again and failing again is told again (per attempt).
+    staff_notify(
+        grievance=reply.grievance,
+        kind=StaffNotificationKind.REPLY_FAILED,
+        key=f"{reply.pk}:{reply.attempts}",
+        person=reply.author,
+    )
     return reply
 
 

@@ -15,6 +15,7 @@ from grievances.models import (
     GrievanceOutcome,
     GrievanceStatus,
     GrievanceTier,
+    StaffNotificationKind,
 )
 from grievances.services._common import (
     _active_digits,
@@ -24,6 +25,7 @@ from grievances.services._common import (
     _lock,
     _tier_deadline,
 )
+from grievances.services.staff import staff_notify
 from grievances.services.status import change_status_locked
 from grievances.workflow import citizen_time_to_answer_is_up, office_may_close
 
@@ -124,7 +126,7 @@ def grievance_reopen(*, grievance: Grievance, actor: User | None, note: str) -> 
     _ensure_may_act(actor, grievance)
     _ensure_citizen_may_still_answer(grievance)
     previous = {"outcome": grievance.outcome, "outcome_note": grievance.outcome_note}
-    return change_status_locked(
+    grievance = change_status_locked(
         grievance=grievance,
         to=S.IN_PROGRESS,
         actor=actor,
@@ -136,6 +138,14 @@ def grievance_reopen(*, grievance: Grievance, actor: User | None, note: str) -> 
         },
         event_data={"reopened": True, "previous": previous},
     )
+    reopened = grievance.events.order_by("-pk").values_list("pk", flat=True).first()
+    staff_notify(
+        grievance=grievance,
+        kind=StaffNotificationKind.REOPENED,
+        key=f"{grievance.pk}:{reopened}",
+        actor=actor,
+    )
+    return grievance
 
 
 @transaction.atomic
@@ -177,5 +187,9 @@ def grievance_appeal(*, grievance: Grievance, actor: User | None, reason: str) -
         note=reason.strip(),
         is_public=True,
         data={"tier": GrievanceTier.APPEAL},
+    )
+    # Appealed once only (tier 1 to 2): the grievance is the key.
+    staff_notify(
+        grievance=grievance, kind=StaffNotificationKind.APPEALED, key=str(grievance.pk), actor=actor
     )
     return grievance

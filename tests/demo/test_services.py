@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from accounts.models import User
 from demo.services import FAKE_PAGE_OFFICES, demo_connect_pages, demo_seed
 from integrations.facebook.fake_server import make_server
 from integrations.facebook.graph_fake import FakeGraphApi, load_seed
@@ -43,3 +44,29 @@ def test_the_fake_servers_demo_pages_are_connected_to_their_offices(seeded_fake_
     dhaka = FacebookPage.objects.get(office__code="DHA")
     assert dhaka.access_token.startswith("EAAShunaniFakePageToken")
     assert set(seeded_fake_server.state.subscriptions) == set(FAKE_PAGE_OFFICES)
+
+
+def test_demo_staff_have_names_in_english_and_in_bangla_and_a_rerun_keeps_them():
+    demo_seed()
+    gro = User.objects.get(username="dha-gro")
+    before = (gro.first_name, gro.last_name, gro.full_name_bn)
+
+    demo_seed()
+
+    gro.refresh_from_db()
+    assert (gro.first_name, gro.last_name, gro.full_name_bn) == before
+    assert gro.first_name.isascii()
+    assert gro.last_name.isascii()
+    assert not gro.full_name_bn.isascii()  # Bangla
+    names = list(User.objects.values_list("full_name_bn", flat=True))
+    assert len(set(names)) == len(names)  # every demo person is someone else
+
+
+def test_an_older_seeds_nameless_user_gets_a_name_on_the_next_run():
+    User.objects.create(username="dha-officer", first_name="Dhaka officer")
+
+    demo_seed()
+
+    user = User.objects.get(username="dha-officer")
+    assert user.full_name_bn
+    assert user.last_name

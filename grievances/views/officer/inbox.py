@@ -25,6 +25,7 @@ from grievances.selectors import (
     grievance_inbox_for_user,
     grievance_list_for_user_by_ids,
     staff_notification_list_for_user,
+    user_hears_appeals,
 )
 from grievances.views.officer._common import (
     _category_choices,
@@ -63,12 +64,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
         divisions=_division_choices() if national else None,
         districts=_district_choices() if national else None,
     )
-    filters = InboxFilters()
+    default_tab = inbox_module.default_tab_for(hears_appeals=user_hears_appeals(user=user))
+    filters = InboxFilters(tab=default_tab)
     cursor = ""
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         filters = InboxFilters(
-            tab=data["tab"],
+            tab=data["tab"] if request.GET.get("tab") else default_tab,
             sort=data["sort"],
             q=data["q"],
             category_id=data["category"] or None,
@@ -175,7 +177,15 @@ def inbox_bulk(request: HttpRequest) -> HttpResponse:
 def notifications(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if request.method == "POST":
-        services.staff_notification_mark_all_read(user=user)
+        form = f.NotificationReadForm(request.POST)
+        if form.is_valid() and form.cleaned_data["notification"]:
+            services.staff_notification_mark_read(
+                user=user, notification_id=form.cleaned_data["notification"]
+            )
+        elif form.is_valid():
+            services.staff_notification_mark_all_read(user=user)
+        else:
+            messages.error(request, _form_errors(form))
         return redirect("grievances:officer-notifications")
     return render(
         request,
