@@ -1,6 +1,7 @@
 """Input validation for the citizens' pages. Forms parse and check; services write."""
 
 import re
+import secrets
 from typing import Any
 
 from django import forms
@@ -18,6 +19,7 @@ from offices.models import District, Upazila
 DESCRIPTION_MAX = 5000
 COMMENT_MAX = 2000
 _PHONE = re.compile(r"^(?:\+?88)?(01[3-9]\d{8})$")
+_FORM_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
 def normalise_bd_mobile(text: str) -> str | None:
@@ -178,6 +180,8 @@ class GrievanceFileForm(HoneypotMixin, DistrictStepForm):
         label=_("Show my name on the public tracking page"),
         required=False,
     )
+    # One-time token: a resend of this same form (double tap, slow link) files nothing new.
+    form_token = forms.CharField(required=False, widget=forms.HiddenInput)
 
     field_order = [
         "district",
@@ -191,10 +195,13 @@ class GrievanceFileForm(HoneypotMixin, DistrictStepForm):
         "is_anonymous",
         "show_name_publicly",
         "website",
+        "form_token",
     ]
 
     def __init__(self, *args: Any, district: District | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["form_token"] = secrets.token_urlsafe(24)
         self.fields["attachments"].help_text = _(
             "Up to %(count)s files: photos (JPEG, PNG) or PDF, at most %(mb)s MB each."
         ) % {"count": _local(MAX_FILES), "mb": _local(max_attachment_bytes() // (1024 * 1024))}
@@ -218,6 +225,11 @@ class GrievanceFileForm(HoneypotMixin, DistrictStepForm):
         if not description:
             raise ValidationError(_("Describe the problem."), code="required")
         return description
+
+    def clean_form_token(self) -> str:
+        """Junk in place of a token is ignored (the filing is then simply not de-duplicated)."""
+        token = self.cleaned_data.get("form_token", "")
+        return token if _FORM_TOKEN.match(token) else ""
 
     def clean_citizen_name(self) -> str:
         return self.cleaned_data.get("citizen_name", "").strip()

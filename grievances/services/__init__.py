@@ -24,6 +24,7 @@ from grievances.services.citizen import (
     feedback_submit,
     grievance_add_citizen_info,
     grievance_file_by_citizen,
+    grievance_file_once,
     grievances_forget_citizen_name,
 )
 from grievances.services.handling import (
@@ -89,6 +90,7 @@ __all__ = [
     "grievance_create",
     "grievance_create_batch",
     "grievance_file_by_citizen",
+    "grievance_file_once",
     "grievance_mark_duplicate",
     "grievance_mark_not_grievance",
     "grievance_notify_citizen",

@@ -46,6 +46,7 @@ from grievances.services import (
     feedback_submit,
     grievance_add_citizen_info,
     grievance_file_by_citizen,
+    grievance_file_once,
 )
 from grievances.tracking import normalise_tracking_code, tracking_link, tracking_path
 from offices.models import Upazila
@@ -86,8 +87,11 @@ def grievance_file(request: HttpRequest) -> HttpResponse:
         form = GrievanceFileForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
+            filing = grievance_file_once if data["form_token"] else grievance_file_by_citizen
+            token = {"form_token": data["form_token"]} if data["form_token"] else {}
             try:
-                grievance, access_key = grievance_file_by_citizen(
+                grievance, access_key = filing(
+                    **token,
                     district=data["district"],
                     upazila=data["upazila"],
                     category=data["category"],
@@ -103,8 +107,9 @@ def grievance_file(request: HttpRequest) -> HttpResponse:
             except ApplicationError as error:
                 form.add_error(None, error.message)
             else:
-                # Shown once, by the next page. The key travels in a short-lived signed cookie
-                # rather than a server-side session: the server keeps only its hash.
+                # Shown by the next page, also on a reload for a few minutes. The key travels in
+                # a short-lived signed cookie rather than a server-side session: the server keeps
+                # only its hash.
                 response = redirect("grievances:filed")
                 response.set_signed_cookie(
                     _FILED_COOKIE,
@@ -170,9 +175,8 @@ def grievance_filed(request: HttpRequest) -> HttpResponse:
         "sms": filed["sms"],
         "email": filed["email"],
     }
-    response = _private_headers(render(request, "grievances/filed.html", context))
-    response.delete_cookie(_FILED_COOKIE, path=reverse("grievances:filed"))
-    return response
+    # The cookie stays until it expires: a reload on a flaky link still shows the code and link.
+    return _private_headers(render(request, "grievances/filed.html", context))
 
 
 # --- tracking --------------------------------------------------------------------------------
