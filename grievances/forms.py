@@ -34,6 +34,28 @@ def _local(number: int) -> str:
     return to_bangla_digits(text) if (get_language() or "bn").startswith("bn") else text
 
 
+class LocalDigitsErrorsMixin(forms.Form):
+    """Numbers in error messages (limits, counts) in Bangla digits on the Bangla page."""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if not (get_language() or "bn").startswith("bn"):
+            return
+        for errors in self.errors.values():
+            errors.data = [_with_local_numbers(error) for error in errors.data]
+
+
+def _with_local_numbers(error: Any) -> Any:
+    if not isinstance(error, ValidationError) or not error.params:
+        return error
+    message = re.sub(r"%\((\w+)\)d", r"%(\1)s", str(error.message))
+    params = {
+        name: to_bangla_digits(str(value)) if isinstance(value, int) else value
+        for name, value in error.params.items()
+    }
+    return ValidationError(message % params, code=error.code)
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -114,7 +136,7 @@ class DistrictStepForm(forms.Form):
     )
 
 
-class GrievanceFileForm(HoneypotMixin, DistrictStepForm):
+class GrievanceFileForm(LocalDigitsErrorsMixin, HoneypotMixin, DistrictStepForm):
     upazila = UpazilaChoiceField(
         queryset=Upazila.objects.all(),
         required=False,
@@ -275,7 +297,7 @@ class TrackForm(forms.Form):
         return code
 
 
-class CitizenInfoForm(forms.Form):
+class CitizenInfoForm(LocalDigitsErrorsMixin):
     text = forms.CharField(
         label=_("What would you like to add?"),
         max_length=DESCRIPTION_MAX,
@@ -298,7 +320,7 @@ class CitizenInfoForm(forms.Form):
         return cleaned
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(LocalDigitsErrorsMixin):
     NEXT_REOPEN = "reopen"
     NEXT_APPEAL = "appeal"
 
@@ -311,8 +333,11 @@ class FeedbackForm(forms.Form):
     )
     rating = forms.TypedChoiceField(
         label=_("How was the service? (1 = very poor, 5 = very good)"),
+        help_text=_("You may leave it out if the problem was not fixed."),
         choices=[(str(n), str(n)) for n in range(1, 6)],
         coerce=int,
+        empty_value=None,
+        required=False,
         widget=forms.RadioSelect,
         error_messages={
             "required": _("Choose a rating from 1 to 5."),
@@ -347,6 +372,12 @@ class FeedbackForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        if (
+            cleaned.get("is_fixed")
+            and cleaned.get("rating") is None
+            and "rating" not in self.errors
+        ):
+            self.add_error("rating", _("Choose a rating from 1 to 5."))
         if cleaned.get("is_fixed") is False and not cleaned.get("next_step"):
             self.add_error("next_step", _("Choose whether to reopen or to appeal."))
         if cleaned.get("is_fixed"):

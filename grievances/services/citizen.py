@@ -197,19 +197,20 @@ def feedback_submit(
     *,
     grievance: Grievance,
     is_fixed: bool,
-    rating: int,
+    rating: int | None,
     comment: str = "",
     next_step: str = "",
 ) -> Feedback:
     """The citizen's word on a resolved grievance (DESIGN.md §3.2).
 
+    The rating (1–5) is required when it was fixed and optional when it was not.
     Fixed: the grievance closes. Not fixed: it is reopened at the same tier, or appealed to
     tier 2 (the parent office), within GRIEVANCE_CITIZEN_RESPONSE_DAYS working days.
     """
     grievance = _lock(grievance)
     if grievance.status != S.RESOLVED:
         raise ApplicationError(_("Feedback can be given once the office has resolved it."))
-    if not 1 <= rating <= 5:
+    if (rating is None and is_fixed) or (rating is not None and not 1 <= rating <= 5):
         raise ApplicationError(_("Choose a rating from 1 to 5."))
     if not is_fixed and next_step not in (FEEDBACK_REOPEN, FEEDBACK_APPEAL):
         raise ApplicationError(_("Choose whether to reopen or to appeal."))

@@ -415,3 +415,19 @@ def test_file_errors_are_in_bangla_on_the_bangla_page(client, settings):
     assert "“photo.jpg” কোনো ছবি (JPEG, PNG) বা PDF নথি নয়।" in disguised.content.decode()
     assert "প্রতিটি ফাইল সর্বোচ্চ ১ মেগাবাইট হতে পারে।" in oversized.content.decode()
     _nothing_stored()
+
+
+def test_the_numbers_in_a_length_error_are_in_bangla_digits_on_the_bangla_page(client):
+    response = client.post(FILE_URL, valid_form(description="ক" * 5001))
+
+    html = response.content.decode()
+    assert "৫০০০" in html
+    assert "৫০০১" in html
+    assert "5001" not in html  # (5000 is also the field's maxlength attribute)
+    _nothing_stored()
+
+
+def test_the_numbers_in_a_length_error_stay_latin_on_the_english_page(english):
+    response = english.post(FILE_URL, valid_form(description="ক" * 5001))
+
+    assert "under 5000 characters (it has 5001)" in response.content.decode()
