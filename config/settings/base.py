@@ -169,6 +169,7 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Shunani <noreply@
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the no-JS forms carry the token in the body; JS never reads it
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"  # an expired form, explained in Bangla and English
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

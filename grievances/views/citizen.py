@@ -1,7 +1,8 @@
 """Citizens' pages: file a grievance, track it, add information, give feedback.
 
 Citizens have no accounts. The tracking code is public; the access key (in the private link)
-opens the citizen's own view. A wrong key shows the public page, with no hint of why.
+opens the citizen's own view. A wrong or damaged key shows the public page with a notice that
+the link is wrong; an unknown code shows the lookup form with an example of a real code.
 """
 
 import json
@@ -9,7 +10,6 @@ from typing import Any, TypeVar
 
 from django.http import (
     FileResponse,
-    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseRedirect,
@@ -227,11 +227,24 @@ def _key_attempt(request: HttpRequest) -> RateLimit:
     return ratelimit_check(scope="access-key", client=client_key(request))
 
 
+_EXAMPLE_CODE = "DHA-2612-00012"
+
+
+def _unknown_code(request: HttpRequest, code: str) -> HttpResponse:
+    """A 404 that helps: the code as typed, an example of a real one, and the lookup form."""
+    context = {
+        "form": TrackForm(initial={"code": code[:40]}),
+        "not_found": code[:40],
+        "example_code": _EXAMPLE_CODE,
+    }
+    return render(request, "grievances/track_lookup.html", context, status=404)
+
+
 @require_safe
 def grievance_track(request: HttpRequest, code: str) -> HttpResponse:
     canonical = normalise_tracking_code(code)
     if canonical is None:
-        raise Http404
+        return _unknown_code(request, code)
     key = request.GET.get("key", "")
     if canonical != code:  # Bangla digits, lower case, spaces: one address per grievance
         return HttpResponseRedirect(tracking_path(code=canonical, key=key))
@@ -251,8 +264,11 @@ def grievance_track(request: HttpRequest, code: str) -> HttpResponse:
             return too_many_requests(request, limit)
     grievance = grievance_get_by_tracking_code(code=canonical)
     if grievance is None:
-        raise Http404
-    response = render(request, "grievances/track.html", _track_context(grievance))
+        return _unknown_code(request, canonical)
+    context = _track_context(grievance)
+    if key or request.GET.get("wrong_key"):  # say so, rather than silently show the public page
+        context["wrong_key"] = True
+    response = render(request, "grievances/track.html", context)
     return _private_headers(response) if key else response
 
 
@@ -265,8 +281,9 @@ def _citizen_post(
         return None, "", too_many_requests(request, limit)
     key = request.POST.get("key", "")
     grievance = grievance_get_for_citizen(code=code, key=key)
-    if grievance is None:  # wrong key: back to the public page, no hint of why
-        return None, "", redirect("grievances:track", code=normalise_tracking_code(code) or code)
+    if grievance is None:  # wrong key: back to the public page, which says the link was wrong
+        public = tracking_path(code=normalise_tracking_code(code) or code)
+        return None, "", HttpResponseRedirect(f"{public}?wrong_key=1")
     return grievance, key, None
 
 
