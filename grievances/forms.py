@@ -15,6 +15,7 @@ from grievances.attachments import MAX_FILES, CleanFile, clean_upload, max_attac
 from grievances.models import Category
 from grievances.tracking import normalise_tracking_code
 from offices.models import District, Upazila
+from offices.selectors import district_list, upazila_list
 
 DESCRIPTION_MAX = 5000
 COMMENT_MAX = 2000
@@ -125,7 +126,7 @@ class DistrictStepForm(forms.Form):
     """Step 1 without JavaScript: choose the district, then the rest of the form."""
 
     district = NamedChoiceField(
-        queryset=District.objects.order_by("name_en"),
+        queryset=District.objects.all(),  # in the language's order: see __init__
         to_field_name="slug",
         label=_("District"),
         empty_label=_("Choose your district"),
@@ -134,6 +135,10 @@ class DistrictStepForm(forms.Form):
             "invalid_choice": _("Choose a district from the list."),
         },
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = district_list()  # type: ignore[attr-defined]
 
 
 class GrievanceFileForm(LocalDigitsErrorsMixin, HoneypotMixin, DistrictStepForm):
@@ -231,7 +236,7 @@ class GrievanceFileForm(LocalDigitsErrorsMixin, HoneypotMixin, DistrictStepForm)
         chosen = district or self._district_from_data()
         upazilas = self.fields["upazila"]
         if chosen is not None:
-            upazilas.queryset = Upazila.objects.filter(district=chosen).order_by("name_en")  # type: ignore[attr-defined]
+            upazilas.queryset = upazila_list(district=chosen)  # type: ignore[attr-defined]
         else:
             upazilas.queryset = Upazila.objects.none()  # type: ignore[attr-defined]
         self.chosen_district = chosen

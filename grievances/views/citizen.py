@@ -49,7 +49,7 @@ from grievances.services import (
     grievance_file_once,
 )
 from grievances.tracking import normalise_tracking_code, tracking_link, tracking_path
-from offices.models import Upazila
+from offices.selectors import upazila_list
 
 _FILED_COOKIE = "shunani_filed"
 _FILED_COOKIE_MAX_AGE = 10 * 60  # seconds
@@ -148,7 +148,7 @@ def upazila_options(request: HttpRequest) -> JsonResponse:
     """
     form = DistrictStepForm(request.GET)
     district = form.cleaned_data["district"] if form.is_valid() else None
-    upazilas = Upazila.objects.filter(district=district).order_by("name_en") if district else []
+    upazilas = upazila_list(district=district) if district else []
     response = JsonResponse({"upazilas": [{"id": u.pk, "name": u.name} for u in upazilas]})
     response["Cache-Control"] = "public, max-age=86400"
     response["Vary"] = "Cookie, Accept-Language"
