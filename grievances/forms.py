@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from core.digits import to_bangla_digits, to_latin_digits
 from grievances.attachments import MAX_FILES, CleanFile, clean_upload, max_attachment_bytes
 from grievances.models import Category
+from grievances.pending_uploads import pending_load
 from grievances.tracking import normalise_tracking_code
 from offices.models import District, Upazila
 from offices.selectors import district_list, upazila_list
@@ -209,6 +210,8 @@ class GrievanceFileForm(LocalDigitsErrorsMixin, HoneypotMixin, DistrictStepForm)
     )
     # One-time token: a resend of this same form (double tap, slow link) files nothing new.
     form_token = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Signed token naming files kept from a submit that had an error elsewhere.
+    pending_files = forms.CharField(required=False, widget=forms.HiddenInput)
 
     field_order = [
         "district",
@@ -223,6 +226,7 @@ class GrievanceFileForm(LocalDigitsErrorsMixin, HoneypotMixin, DistrictStepForm)
         "show_name_publicly",
         "website",
         "form_token",
+        "pending_files",
     ]
 
     def __init__(self, *args: Any, district: District | None = None, **kwargs: Any) -> None:
@@ -278,6 +282,11 @@ class GrievanceFileForm(LocalDigitsErrorsMixin, HoneypotMixin, DistrictStepForm)
         district, upazila = cleaned.get("district"), cleaned.get("upazila")
         if district is not None and upazila is not None and upazila.district_id != district.pk:
             self.add_error("upazila", _("That upazila is not in the chosen district."))
+        if not cleaned.get("attachments") and "attachments" not in self.errors:
+            # Nothing new attached: the files kept from the last submit, if any.
+            cleaned["attachments"] = pending_load(cleaned.get("pending_files", ""))
+        else:
+            cleaned["pending_files"] = ""
         if cleaned.get("is_anonymous"):
             cleaned["show_name_publicly"] = False
         if cleaned.get("show_name_publicly") and not cleaned.get("citizen_name"):

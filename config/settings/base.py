@@ -295,6 +295,11 @@ CELERY_BEAT_SCHEDULE["grievance-deadlines"] = {
     "task": "grievances.tasks.grievance_deadline_sweep_task",
     "schedule": 60 * 60,  # hourly; every step is idempotent, so reruns add nothing
 }
+CELERY_BEAT_SCHEDULE["citizen-leftovers"] = {
+    # Files kept for a citizen's next submit that never came; old one-time filing tokens.
+    "task": "grievances.tasks.citizen_leftovers_sweep_task",
+    "schedule": 60 * 60,  # hourly
+}
 CELERY_BEAT_SCHEDULE["facebook-sync-all"] = {
     "task": "integrations.facebook.tasks.facebook_sync_all_task",
     "schedule": FACEBOOK_SYNC_INTERVAL_SECONDS,

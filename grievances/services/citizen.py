@@ -2,6 +2,7 @@
 
 import hashlib
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -159,6 +160,16 @@ def grievance_file_once(*, form_token: str, **filing: Any) -> tuple[Grievance, s
         grievance=grievance, sealed_key=_seal(access_key, form_token)
     )
     return grievance, access_key
+
+
+FILING_TOKEN_DAYS = 2
+
+
+def filing_tokens_purge() -> int:
+    """Forget one-time filing tokens (and their sealed keys) after FILING_TOKEN_DAYS days."""
+    cutoff = timezone.now() - timedelta(days=FILING_TOKEN_DAYS)
+    deleted, _ = FilingToken.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
 
 
 # Statuses in which the citizen can no longer add anything: the matter is finished or merged.

@@ -34,6 +34,7 @@ from grievances.forms import (
     TrackForm,
 )
 from grievances.models import Grievance, GrievanceStatus, GrievanceTier
+from grievances.pending_uploads import pending_discard, pending_save
 from grievances.selectors import (
     attachment_get_for_download,
     attachment_list_filed,
@@ -107,6 +108,7 @@ def grievance_file(request: HttpRequest) -> HttpResponse:
             except ApplicationError as error:
                 form.add_error(None, error.message)
             else:
+                pending_discard(data["pending_files"])
                 # Shown by the next page, also on a reload for a few minutes. The key travels in
                 # a short-lived signed cookie rather than a server-side session: the server keeps
                 # only its hash.
@@ -129,7 +131,7 @@ def grievance_file(request: HttpRequest) -> HttpResponse:
                     samesite="Lax",
                 )
                 return response
-        return render(request, "grievances/file.html", {"form": form, "step": 2})
+        return render(request, "grievances/file.html", {"form": form, "step": 2, **_kept(form)})
 
     step_form = DistrictStepForm(request.GET or None)
     if step_form.is_bound and step_form.is_valid():
@@ -137,6 +139,15 @@ def grievance_file(request: HttpRequest) -> HttpResponse:
         form = GrievanceFileForm(initial={"district": district.slug}, district=district)
         return render(request, "grievances/file.html", {"form": form, "step": 2})
     return render(request, "grievances/file.html", {"step_form": step_form, "step": 1})
+
+
+def _kept(form: GrievanceFileForm) -> dict[str, Any]:
+    """Valid files from a submit refused for another field: kept for the next submit."""
+    files = form.cleaned_data.get("attachments") if hasattr(form, "cleaned_data") else None
+    if not files or form.has_error("attachments"):
+        return {}
+    token = form.cleaned_data.get("pending_files") or pending_save(files)
+    return {"pending_token": token, "kept_names": [f.original_name for f in files]}
 
 
 @require_safe

@@ -2,16 +2,28 @@
 
 import re
 import threading
+import time
+from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db import close_old_connections
 from django.test import Client
+from django.utils import timezone
 
-from grievances.models import FilingToken, Grievance
+from grievances.models import Attachment, FilingToken, Grievance
+from grievances.pending_uploads import PENDING_MAX_AGE, pending_sweep
 from grievances.services import grievance_file_once
+from grievances.tasks import citizen_leftovers_sweep_task
 from integrations.notifications.models import Notification
 from offices.models import District
-from tests.grievances.citizen_files import private_link, valid_form
+from tests.grievances.citizen_files import (
+    jpeg_with_exif,
+    png,
+    private_link,
+    stored_files,
+    valid_form,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +129,70 @@ def test_the_form_and_its_error_page_are_never_stored_by_the_browser(client):
     refused = client.post(FILE_URL, valid_form(description="", form_token=_form_token(client)))
     assert refused.status_code == 200
     assert "no-store" in refused["Cache-Control"]
+
+
+# --- 14: a valid photo is kept when another field has an error -------------------------------
+
+
+def _kept_token(html: str) -> str:
+    match = re.search(r'name="pending_files" value="([^"]+)"', html)
+    assert match, "the refused form keeps the photo for the next submit"
+    return match.group(1)
+
+
+def test_a_photo_is_kept_when_another_field_has_an_error(client):
+    refused = client.post(
+        FILE_URL, valid_form(description="", attachments=jpeg_with_exif("rasta.jpg"))
+    )
+    html = refused.content.decode()
+    assert refused.status_code == 200
+    assert "আগের চেষ্টা থেকে রাখা আছে, আবার যুক্ত করতে হবে না:" in html
+    assert "rasta.jpg" in html
+    assert not Grievance.objects.exists()
+
+    client.post(FILE_URL, valid_form(pending_files=_kept_token(html)))
+
+    attachment = Attachment.objects.get()
+    assert attachment.original_name == "rasta.jpg"
+    assert attachment.content_type == "image/jpeg"
+    assert len(stored_files()) == 1
+
+
+def test_a_new_file_replaces_the_kept_one(client):
+    html = client.post(
+        FILE_URL, valid_form(description="", attachments=jpeg_with_exif("old.jpg"))
+    ).content.decode()
+
+    client.post(FILE_URL, valid_form(pending_files=_kept_token(html), attachments=png("new.png")))
+
+    assert list(Attachment.objects.values_list("original_name", flat=True)) == ["new.png"]
+
+
+def test_a_forged_kept_token_attaches_nothing(client):
+    client.post(FILE_URL, valid_form(pending_files="pending/../../etc/passwd"))
+
+    assert Grievance.objects.count() == 1
+    assert not Attachment.objects.exists()
+
+
+def test_kept_files_are_swept_after_an_hour(client):
+    client.post(FILE_URL, valid_form(description="", attachments=jpeg_with_exif()))
+    assert len(stored_files()) == 1
+
+    assert pending_sweep(now=time.time() + PENDING_MAX_AGE - 60) == 0
+    assert pending_sweep(now=time.time() + PENDING_MAX_AGE + 60) == 1
+    assert stored_files() == []
+
+
+def test_old_filing_tokens_and_kept_files_are_swept_by_the_hourly_task(client):
+    client.post(FILE_URL, valid_form(form_token=_form_token(client)))
+    FilingToken.objects.update(created_at=timezone.now() - timedelta(days=3))
+    client.post(FILE_URL, valid_form(form_token=_form_token(client)))
+
+    result = citizen_leftovers_sweep_task()
+
+    assert result == {"pending_files": 0, "filing_tokens": 1}
+    assert FilingToken.objects.count() == 1
+    assert "grievances.tasks.citizen_leftovers_sweep_task" in {
+        entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    }
