@@ -309,3 +309,43 @@ def test_reload_of_the_filed_page_still_shows_the_code(phone, browser, live_serv
     stranger.goto("/grievances/filed/")
     assert stranger.locator("#private-link").count() == 0
     other.close()
+
+
+def test_a_photo_is_kept_when_the_description_is_missing(phone, screenshot):
+    page = phone
+    page.goto("/grievances/new/?district=dhaka")
+    page.get_by_label("অভিযোগটি কী বিষয়ে?").select_option(index=1)
+    page.get_by_label("ছবি বা নথি (ঐচ্ছিক)").set_input_files([_photo_with_gps()])
+    page.get_by_role("button", name="অভিযোগ পাঠান").click()
+
+    kept = page.locator("#kept-files")
+    assert "rasta.jpg" in kept.inner_text()
+    _check_page(page)
+    screenshot(page, "01-photo-kept-360")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    screenshot(page, "02-photo-kept-1366")
+
+    page.get_by_label("সমস্যাটি বর্ণনা করুন").fill(DESCRIPTION)
+    page.get_by_role("button", name="অভিযোগ পাঠান").click()
+    page.locator("#tracking-code").wait_for()
+    assert Attachment.objects.get().original_name == "rasta.jpg"
+
+
+def test_an_unknown_code_and_a_damaged_link_are_explained(phone, screenshot):
+    page = phone
+    grievance = GrievanceFactory()
+
+    page.goto("/track/DHA-2612-99999/")
+    assert "DHA-২৬১২-০০০১২" in page.locator("#code-not-found").inner_text()
+    _check_page(page)
+    screenshot(page, "01-unknown-code")
+
+    page.goto(f"/track/{grievance.tracking_code}/?key={grievance.access_key[:-3]}")
+    assert "ভুল বা অসম্পূর্ণ" in page.locator("#wrong-key").inner_text()
+    _check_page(page)
+    screenshot(page, "02-damaged-link")
+
+    page.goto("/no-such-page/")
+    assert "পাতাটি পাওয়া যায়নি" in page.content()
+    _check_page(page)
+    screenshot(page, "03-404")
