@@ -47,6 +47,7 @@ TASK_QUEUES: dict[str, str] = {
     "integrations.facebook.tasks.facebook_private_reply_sweep_task": HOUSEKEEPING,
     "integrations.notifications.tasks.notification_sweep_task": HOUSEKEEPING,
     "grievances.tasks.grievance_deadline_sweep_task": HOUSEKEEPING,
+    "grievances.tasks.citizen_leftovers_sweep_task": HOUSEKEEPING,
     "grievances.tasks.grievance_deadlines_office_task": HOUSEKEEPING,
     "grievances.tasks.reply_sweep_task": HOUSEKEEPING,
     "core.tasks.session_purge_task": HOUSEKEEPING,

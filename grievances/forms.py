@@ -1,6 +1,7 @@
 """Input validation for the citizens' pages. Forms parse and check; services write."""
 
 import re
+import secrets
 from typing import Any
 
 from django import forms
@@ -12,12 +13,15 @@ from django.utils.translation import gettext_lazy as _
 from core.digits import to_bangla_digits, to_latin_digits
 from grievances.attachments import MAX_FILES, CleanFile, clean_upload, max_attachment_bytes
 from grievances.models import Category
+from grievances.pending_uploads import pending_load
 from grievances.tracking import normalise_tracking_code
 from offices.models import District, Upazila
+from offices.selectors import district_list, upazila_list
 
 DESCRIPTION_MAX = 5000
 COMMENT_MAX = 2000
 _PHONE = re.compile(r"^(?:\+?88)?(01[3-9]\d{8})$")
+_FORM_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
 def normalise_bd_mobile(text: str) -> str | None:
@@ -30,6 +34,28 @@ def normalise_bd_mobile(text: str) -> str | None:
 def _local(number: int) -> str:
     text = str(number)
     return to_bangla_digits(text) if (get_language() or "bn").startswith("bn") else text
+
+
+class LocalDigitsErrorsMixin(forms.Form):
+    """Numbers in error messages (limits, counts) in Bangla digits on the Bangla page."""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if not (get_language() or "bn").startswith("bn"):
+            return
+        for errors in self.errors.values():
+            errors.data = [_with_local_numbers(error) for error in errors.data]
+
+
+def _with_local_numbers(error: Any) -> Any:
+    if not isinstance(error, ValidationError) or not error.params:
+        return error
+    message = re.sub(r"%\((\w+)\)d", r"%(\1)s", str(error.message))
+    params = {
+        name: to_bangla_digits(str(value)) if isinstance(value, int) else value
+        for name, value in error.params.items()
+    }
+    return ValidationError(message % params, code=error.code)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -101,7 +127,7 @@ class DistrictStepForm(forms.Form):
     """Step 1 without JavaScript: choose the district, then the rest of the form."""
 
     district = NamedChoiceField(
-        queryset=District.objects.order_by("name_en"),
+        queryset=District.objects.all(),  # in the language's order: see __init__
         to_field_name="slug",
         label=_("District"),
         empty_label=_("Choose your district"),
@@ -111,8 +137,12 @@ class DistrictStepForm(forms.Form):
         },
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = district_list()  # type: ignore[attr-defined]
 
-class GrievanceFileForm(HoneypotMixin, DistrictStepForm):
+
+class GrievanceFileForm(LocalDigitsErrorsMixin, HoneypotMixin, DistrictStepForm):
     upazila = UpazilaChoiceField(
         queryset=Upazila.objects.all(),
         required=False,
@@ -178,6 +208,10 @@ class GrievanceFileForm(HoneypotMixin, DistrictStepForm):
         label=_("Show my name on the public tracking page"),
         required=False,
     )
+    # One-time token: a resend of this same form (double tap, slow link) files nothing new.
+    form_token = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Signed token naming files kept from a submit that had an error elsewhere.
+    pending_files = forms.CharField(required=False, widget=forms.HiddenInput)
 
     field_order = [
         "district",
@@ -191,10 +225,14 @@ class GrievanceFileForm(HoneypotMixin, DistrictStepForm):
         "is_anonymous",
         "show_name_publicly",
         "website",
+        "form_token",
+        "pending_files",
     ]
 
     def __init__(self, *args: Any, district: District | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["form_token"] = secrets.token_urlsafe(24)
         self.fields["attachments"].help_text = _(
             "Up to %(count)s files: photos (JPEG, PNG) or PDF, at most %(mb)s MB each."
         ) % {"count": _local(MAX_FILES), "mb": _local(max_attachment_bytes() // (1024 * 1024))}
@@ -202,7 +240,7 @@ class GrievanceFileForm(HoneypotMixin, DistrictStepForm):
         chosen = district or self._district_from_data()
         upazilas = self.fields["upazila"]
         if chosen is not None:
-            upazilas.queryset = Upazila.objects.filter(district=chosen).order_by("name_en")  # type: ignore[attr-defined]
+            upazilas.queryset = upazila_list(district=chosen)  # type: ignore[attr-defined]
         else:
             upazilas.queryset = Upazila.objects.none()  # type: ignore[attr-defined]
         self.chosen_district = chosen
@@ -218,6 +256,11 @@ class GrievanceFileForm(HoneypotMixin, DistrictStepForm):
         if not description:
             raise ValidationError(_("Describe the problem."), code="required")
         return description
+
+    def clean_form_token(self) -> str:
+        """Junk in place of a token is ignored (the filing is then simply not de-duplicated)."""
+        token = self.cleaned_data.get("form_token", "")
+        return token if _FORM_TOKEN.match(token) else ""
 
     def clean_citizen_name(self) -> str:
         return self.cleaned_data.get("citizen_name", "").strip()
@@ -239,6 +282,11 @@ class GrievanceFileForm(HoneypotMixin, DistrictStepForm):
         district, upazila = cleaned.get("district"), cleaned.get("upazila")
         if district is not None and upazila is not None and upazila.district_id != district.pk:
             self.add_error("upazila", _("That upazila is not in the chosen district."))
+        if not cleaned.get("attachments") and "attachments" not in self.errors:
+            # Nothing new attached: the files kept from the last submit, if any.
+            cleaned["attachments"] = pending_load(cleaned.get("pending_files", ""))
+        else:
+            cleaned["pending_files"] = ""
         if cleaned.get("is_anonymous"):
             cleaned["show_name_publicly"] = False
         if cleaned.get("show_name_publicly") and not cleaned.get("citizen_name"):
@@ -263,7 +311,7 @@ class TrackForm(forms.Form):
         return code
 
 
-class CitizenInfoForm(forms.Form):
+class CitizenInfoForm(LocalDigitsErrorsMixin):
     text = forms.CharField(
         label=_("What would you like to add?"),
         max_length=DESCRIPTION_MAX,
@@ -286,7 +334,7 @@ class CitizenInfoForm(forms.Form):
         return cleaned
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(LocalDigitsErrorsMixin):
     NEXT_REOPEN = "reopen"
     NEXT_APPEAL = "appeal"
 
@@ -299,8 +347,11 @@ class FeedbackForm(forms.Form):
     )
     rating = forms.TypedChoiceField(
         label=_("How was the service? (1 = very poor, 5 = very good)"),
+        help_text=_("You may leave it out if the problem was not fixed."),
         choices=[(str(n), str(n)) for n in range(1, 6)],
         coerce=int,
+        empty_value=None,
+        required=False,
         widget=forms.RadioSelect,
         error_messages={
             "required": _("Choose a rating from 1 to 5."),
@@ -335,6 +386,12 @@ class FeedbackForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        if (
+            cleaned.get("is_fixed")
+            and cleaned.get("rating") is None
+            and "rating" not in self.errors
+        ):
+            self.add_error("rating", _("Choose a rating from 1 to 5."))
         if cleaned.get("is_fixed") is False and not cleaned.get("next_step"):
             self.add_error("next_step", _("Choose whether to reopen or to appeal."))
         if cleaned.get("is_fixed"):

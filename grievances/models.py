@@ -653,3 +653,23 @@ class Attachment(TimeStampedModel):
     def is_image(self) -> bool:
         """Images are re-encoded on upload, so they may be shown as pictures; PDFs never."""
         return self.content_type.startswith("image/")
+
+
+class FilingToken(models.Model):
+    """One web form, one grievance: the form's one-time token, claimed by the first submit.
+
+    Only the token's hash is kept. A resend of the same form (a double tap, a retry over a slow
+    link) finds the row and is shown the grievance the first submit made. `sealed_key` is the
+    access key masked with a stream derived from the token itself, so only a browser holding
+    the form can read it back; the database alone cannot.
+    """
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    grievance = models.ForeignKey(
+        Grievance, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    sealed_key = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.token_hash[:8]} → {self.grievance_id}"

@@ -69,3 +69,12 @@ def grievance_notify_citizen_task(*, event_id: int) -> None:
     if event is None:  # rolled back or deleted since it was queued
         return
     grievance_notify_citizen(event=event)
+
+
+@shared_task
+def citizen_leftovers_sweep_task() -> dict[str, int]:
+    """Beat: files kept for a next submit that never came, and old one-time filing tokens."""
+    from grievances.pending_uploads import pending_sweep
+    from grievances.services import filing_tokens_purge
+
+    return {"pending_files": pending_sweep(), "filing_tokens": filing_tokens_purge()}

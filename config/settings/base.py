@@ -170,6 +170,7 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Shunani <noreply@
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the no-JS forms carry the token in the body; JS never reads it
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"  # an expired form, explained in Bangla and English
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -296,6 +297,11 @@ CELERY_BEAT_SCHEDULE["grievance-deadlines"] = {
     # Reminders, escalations, ignored Facebook posts, interim updates, auto-close (DESIGN §5.4).
     "task": "grievances.tasks.grievance_deadline_sweep_task",
     "schedule": 60 * 60,  # hourly; every step is idempotent, so reruns add nothing
+}
+CELERY_BEAT_SCHEDULE["citizen-leftovers"] = {
+    # Files kept for a citizen's next submit that never came; old one-time filing tokens.
+    "task": "grievances.tasks.citizen_leftovers_sweep_task",
+    "schedule": 60 * 60,  # hourly
 }
 CELERY_BEAT_SCHEDULE["facebook-sync-all"] = {
     "task": "integrations.facebook.tasks.facebook_sync_all_task",

@@ -1,11 +1,13 @@
 """What citizens do: file, add information, give feedback; and forgetting a name."""
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +20,7 @@ from grievances.models import (
     Category,
     Feedback,
     FeedbackChannel,
+    FilingToken,
     Grievance,
     GrievanceChannel,
     GrievanceEvent,
@@ -114,6 +117,69 @@ def grievance_file_by_citizen(
     return grievance, access_key
 
 
+def _key_stream(form_token: str, length: int) -> bytes:
+    return hashlib.shake_256(b"shunani-filing-seal:" + form_token.encode()).digest(length)
+
+
+def _seal(access_key: str, form_token: str) -> str:
+    data = access_key.encode()
+    return bytes(a ^ b for a, b in zip(data, _key_stream(form_token, len(data)), strict=True)).hex()
+
+
+def _unseal(sealed: str, form_token: str) -> str:
+    data = bytes.fromhex(sealed)
+    return bytes(
+        a ^ b for a, b in zip(data, _key_stream(form_token, len(data)), strict=True)
+    ).decode()
+
+
+def _filing_token_claim(token_hash: str) -> int | None:
+    """INSERT … ON CONFLICT DO NOTHING: the row's id if this request claimed the token.
+
+    A second request with the same token waits on the unique index until the first commits
+    (then finds its row) or rolls back (then claims the token itself). Never check-then-insert.
+    """
+    table = connection.ops.quote_name(FilingToken._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (token_hash, sealed_key, created_at) "  # noqa: S608
+            "VALUES (%s, '', %s) ON CONFLICT (token_hash) DO NOTHING RETURNING id",
+            [token_hash, timezone.now()],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+@transaction.atomic
+def grievance_file_once(*, form_token: str, **filing: Any) -> tuple[Grievance, str]:
+    """`grievance_file_by_citizen`, at most once per form: a resend gets the same grievance.
+
+    `form_token` is the random one-time token the form carried. Returns the grievance and its
+    access key, also for a resend (read back from the sealed copy with the token).
+    """
+    token_hash = hashlib.sha256(form_token.encode()).hexdigest()
+    claimed = _filing_token_claim(token_hash)
+    if claimed is None:
+        earlier = FilingToken.objects.select_related("grievance").get(token_hash=token_hash)
+        assert earlier.grievance is not None  # noqa: S101  # set in the claiming transaction
+        return earlier.grievance, _unseal(earlier.sealed_key, form_token)
+    grievance, access_key = grievance_file_by_citizen(**filing)
+    FilingToken.objects.filter(pk=claimed).update(
+        grievance=grievance, sealed_key=_seal(access_key, form_token)
+    )
+    return grievance, access_key
+
+
+FILING_TOKEN_DAYS = 2
+
+
+def filing_tokens_purge() -> int:
+    """Forget one-time filing tokens (and their sealed keys) after FILING_TOKEN_DAYS days."""
+    cutoff = timezone.now() - timedelta(days=FILING_TOKEN_DAYS)
+    deleted, _ = FilingToken.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
 # Statuses in which the citizen can no longer add anything: the matter is finished or merged.
 _FINISHED = (S.CLOSED, S.DUPLICATE)
 
@@ -155,19 +221,20 @@ def feedback_submit(
     *,
     grievance: Grievance,
     is_fixed: bool,
-    rating: int,
+    rating: int | None,
     comment: str = "",
     next_step: str = "",
 ) -> Feedback:
     """The citizen's word on a resolved grievance (DESIGN.md §3.2).
 
+    The rating (1–5) is required when it was fixed and optional when it was not.
     Fixed: the grievance closes. Not fixed: it is reopened at the same tier, or appealed to
     tier 2 (the parent office), within GRIEVANCE_CITIZEN_RESPONSE_DAYS working days.
     """
     grievance = _lock(grievance)
     if grievance.status != S.RESOLVED:
         raise ApplicationError(_("Feedback can be given once the office has resolved it."))
-    if not 1 <= rating <= 5:
+    if (rating is None and is_fixed) or (rating is not None and not 1 <= rating <= 5):
         raise ApplicationError(_("Choose a rating from 1 to 5."))
     if not is_fixed and next_step not in (FEEDBACK_REOPEN, FEEDBACK_APPEAL):
         raise ApplicationError(_("Choose whether to reopen or to appeal."))

@@ -1,6 +1,5 @@
 """Numbers and dates the way the page's language writes them: Bangla digits in the Bangla UI."""
 
-from collections.abc import Iterable
 from datetime import datetime
 
 from django import template
@@ -10,7 +9,6 @@ from django.utils.translation import get_language
 
 from core.digits import to_bangla_digits
 from grievances.models import GrievanceStatus
-from offices.models import Office
 
 register = template.Library()
 
@@ -47,9 +45,3 @@ def status_label(value: str) -> str:
         return str(GrievanceStatus(value).label)
     except ValueError:
         return value
-
-
-@register.filter
-def by_district_name(offices: Iterable[Office]) -> list[Office]:
-    """Alphabetical in the page's language (Bangla names sort by the Bangla alphabet)."""
-    return sorted(offices, key=lambda office: office.district.name if office.district else "")

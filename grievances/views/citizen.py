@@ -1,7 +1,8 @@
 """Citizens' pages: file a grievance, track it, add information, give feedback.
 
 Citizens have no accounts. The tracking code is public; the access key (in the private link)
-opens the citizen's own view. A wrong key shows the public page, with no hint of why.
+opens the citizen's own view. A wrong or damaged key shows the public page with a notice that
+the link is wrong; an unknown code shows the lookup form with an example of a real code.
 """
 
 import json
@@ -9,7 +10,6 @@ from typing import Any, TypeVar
 
 from django.http import (
     FileResponse,
-    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseRedirect,
@@ -34,6 +34,7 @@ from grievances.forms import (
     TrackForm,
 )
 from grievances.models import Grievance, GrievanceStatus, GrievanceTier
+from grievances.pending_uploads import pending_discard, pending_save
 from grievances.selectors import (
     attachment_get_for_download,
     attachment_list_filed,
@@ -46,9 +47,10 @@ from grievances.services import (
     feedback_submit,
     grievance_add_citizen_info,
     grievance_file_by_citizen,
+    grievance_file_once,
 )
 from grievances.tracking import normalise_tracking_code, tracking_link, tracking_path
-from offices.models import Upazila
+from offices.selectors import upazila_list
 
 _FILED_COOKIE = "shunani_filed"
 _FILED_COOKIE_MAX_AGE = 10 * 60  # seconds
@@ -86,8 +88,11 @@ def grievance_file(request: HttpRequest) -> HttpResponse:
         form = GrievanceFileForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
+            filing = grievance_file_once if data["form_token"] else grievance_file_by_citizen
+            token = {"form_token": data["form_token"]} if data["form_token"] else {}
             try:
-                grievance, access_key = grievance_file_by_citizen(
+                grievance, access_key = filing(
+                    **token,
                     district=data["district"],
                     upazila=data["upazila"],
                     category=data["category"],
@@ -103,8 +108,10 @@ def grievance_file(request: HttpRequest) -> HttpResponse:
             except ApplicationError as error:
                 form.add_error(None, error.message)
             else:
-                # Shown once, by the next page. The key travels in a short-lived signed cookie
-                # rather than a server-side session: the server keeps only its hash.
+                pending_discard(data["pending_files"])
+                # Shown by the next page, also on a reload for a few minutes. The key travels in
+                # a short-lived signed cookie rather than a server-side session: the server keeps
+                # only its hash.
                 response = redirect("grievances:filed")
                 response.set_signed_cookie(
                     _FILED_COOKIE,
@@ -124,7 +131,7 @@ def grievance_file(request: HttpRequest) -> HttpResponse:
                     samesite="Lax",
                 )
                 return response
-        return render(request, "grievances/file.html", {"form": form, "step": 2})
+        return render(request, "grievances/file.html", {"form": form, "step": 2, **_kept(form)})
 
     step_form = DistrictStepForm(request.GET or None)
     if step_form.is_bound and step_form.is_valid():
@@ -132,6 +139,15 @@ def grievance_file(request: HttpRequest) -> HttpResponse:
         form = GrievanceFileForm(initial={"district": district.slug}, district=district)
         return render(request, "grievances/file.html", {"form": form, "step": 2})
     return render(request, "grievances/file.html", {"step_form": step_form, "step": 1})
+
+
+def _kept(form: GrievanceFileForm) -> dict[str, Any]:
+    """Valid files from a submit refused for another field: kept for the next submit."""
+    files = form.cleaned_data.get("attachments") if hasattr(form, "cleaned_data") else None
+    if not files or form.has_error("attachments"):
+        return {}
+    token = form.cleaned_data.get("pending_files") or pending_save(files)
+    return {"pending_token": token, "kept_names": [f.original_name for f in files]}
 
 
 @require_safe
@@ -143,7 +159,7 @@ def upazila_options(request: HttpRequest) -> JsonResponse:
     """
     form = DistrictStepForm(request.GET)
     district = form.cleaned_data["district"] if form.is_valid() else None
-    upazilas = Upazila.objects.filter(district=district).order_by("name_en") if district else []
+    upazilas = upazila_list(district=district) if district else []
     response = JsonResponse({"upazilas": [{"id": u.pk, "name": u.name} for u in upazilas]})
     response["Cache-Control"] = "public, max-age=86400"
     response["Vary"] = "Cookie, Accept-Language"
@@ -170,9 +186,8 @@ def grievance_filed(request: HttpRequest) -> HttpResponse:
         "sms": filed["sms"],
         "email": filed["email"],
     }
-    response = _private_headers(render(request, "grievances/filed.html", context))
-    response.delete_cookie(_FILED_COOKIE, path=reverse("grievances:filed"))
-    return response
+    # The cookie stays until it expires: a reload on a flaky link still shows the code and link.
+    return _private_headers(render(request, "grievances/filed.html", context))
 
 
 # --- tracking --------------------------------------------------------------------------------
@@ -223,11 +238,24 @@ def _key_attempt(request: HttpRequest) -> RateLimit:
     return ratelimit_check(scope="access-key", client=client_key(request))
 
 
+_EXAMPLE_CODE = "DHA-2612-00012"
+
+
+def _unknown_code(request: HttpRequest, code: str) -> HttpResponse:
+    """A 404 that helps: the code as typed, an example of a real one, and the lookup form."""
+    context = {
+        "form": TrackForm(initial={"code": code[:40]}),
+        "not_found": code[:40],
+        "example_code": _EXAMPLE_CODE,
+    }
+    return render(request, "grievances/track_lookup.html", context, status=404)
+
+
 @require_safe
 def grievance_track(request: HttpRequest, code: str) -> HttpResponse:
     canonical = normalise_tracking_code(code)
     if canonical is None:
-        raise Http404
+        return _unknown_code(request, code)
     key = request.GET.get("key", "")
     if canonical != code:  # Bangla digits, lower case, spaces: one address per grievance
         return HttpResponseRedirect(tracking_path(code=canonical, key=key))
@@ -247,8 +275,11 @@ def grievance_track(request: HttpRequest, code: str) -> HttpResponse:
             return too_many_requests(request, limit)
     grievance = grievance_get_by_tracking_code(code=canonical)
     if grievance is None:
-        raise Http404
-    response = render(request, "grievances/track.html", _track_context(grievance))
+        return _unknown_code(request, canonical)
+    context = _track_context(grievance)
+    if key or request.GET.get("wrong_key"):  # say so, rather than silently show the public page
+        context["wrong_key"] = True
+    response = render(request, "grievances/track.html", context)
     return _private_headers(response) if key else response
 
 
@@ -261,8 +292,9 @@ def _citizen_post(
         return None, "", too_many_requests(request, limit)
     key = request.POST.get("key", "")
     grievance = grievance_get_for_citizen(code=code, key=key)
-    if grievance is None:  # wrong key: back to the public page, no hint of why
-        return None, "", redirect("grievances:track", code=normalise_tracking_code(code) or code)
+    if grievance is None:  # wrong key: back to the public page, which says the link was wrong
+        public = tracking_path(code=normalise_tracking_code(code) or code)
+        return None, "", HttpResponseRedirect(f"{public}?wrong_key=1")
     return grievance, key, None
 
 

@@ -246,3 +246,108 @@ def test_the_keyboard_moves_through_the_form_in_reading_order(phone):
         "summary",  # the privacy notice opens from the keyboard too
         "button",  # send; the honeypot field is never reached
     ]
+
+
+def _fill_step_two(page) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/grievances/new/?district=dhaka")
+    page.get_by_label("অভিযোগটি কী বিষয়ে?").select_option(index=1)
+    page.get_by_label("সমস্যাটি বর্ণনা করুন").fill(DESCRIPTION)
+
+
+def test_a_double_submit_makes_one_grievance(phone, screenshot):
+    page = phone
+    _fill_step_two(page)
+
+    # A double tap, then the same form sent once more (a retry over a slow link).
+    with page.expect_request(lambda r: r.method == "POST") as sent:
+        page.get_by_role("button", name="অভিযোগ পাঠান").dblclick()
+    page.locator("#tracking-code").wait_for()
+    first_code = page.locator("#tracking-code").inner_text()
+    first_link = page.locator("#private-link").get_attribute("href")
+    resend = page.request.post(
+        "/grievances/new/",
+        headers={"content-type": sent.value.headers["content-type"]},
+        data=sent.value.post_data_buffer,
+    )
+    assert resend.ok
+
+    page.goto("/grievances/filed/")
+    assert page.locator("#tracking-code").inner_text() == first_code
+    assert page.locator("#private-link").get_attribute("href") == first_link
+    assert Grievance.objects.count() == 1
+    _check_page(page)
+    screenshot(page, "01-filed-once")
+
+    # Back: an empty form with a new token (the page is never stored and its text is not
+    # restored), not a filled one ready to send the same grievance again.
+    page.go_back()
+    page.get_by_label("সমস্যাটি বর্ণনা করুন").wait_for()
+    assert page.get_by_label("সমস্যাটি বর্ণনা করুন").input_value() == ""
+    screenshot(page, "02-back-to-an-empty-form")
+    page.get_by_role("button", name="অভিযোগ পাঠান").click()
+    page.locator("#error-summary").wait_for()
+    assert Grievance.objects.count() == 1
+
+
+def test_reload_of_the_filed_page_still_shows_the_code(phone, browser, live_server, screenshot):
+    page = phone
+    _fill_step_two(page)
+    page.get_by_role("button", name="অভিযোগ পাঠান").click()
+    code = page.locator("#tracking-code").inner_text()
+    link = page.locator("#private-link").get_attribute("href")
+
+    page.reload()
+
+    assert page.locator("#tracking-code").inner_text() == code
+    assert page.locator("#private-link").get_attribute("href") == link
+    _check_page(page)
+    screenshot(page, "01-filed-after-reload-360")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    screenshot(page, "02-filed-after-reload-1366")
+
+    # Another browser (or someone else later) does not get the code and the link.
+    other = browser.new_context(locale="bn-BD", base_url=live_server.url)
+    stranger = other.new_page()
+    stranger.goto("/grievances/filed/")
+    assert stranger.locator("#private-link").count() == 0
+    other.close()
+
+
+def test_a_photo_is_kept_when_the_description_is_missing(phone, screenshot):
+    page = phone
+    page.goto("/grievances/new/?district=dhaka")
+    page.get_by_label("অভিযোগটি কী বিষয়ে?").select_option(index=1)
+    page.get_by_label("ছবি বা নথি (ঐচ্ছিক)").set_input_files([_photo_with_gps()])
+    page.get_by_role("button", name="অভিযোগ পাঠান").click()
+
+    kept = page.locator("#kept-files")
+    assert "rasta.jpg" in kept.inner_text()
+    _check_page(page)
+    screenshot(page, "01-photo-kept-360")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    screenshot(page, "02-photo-kept-1366")
+
+    page.get_by_label("সমস্যাটি বর্ণনা করুন").fill(DESCRIPTION)
+    page.get_by_role("button", name="অভিযোগ পাঠান").click()
+    page.locator("#tracking-code").wait_for()
+    assert Attachment.objects.get().original_name == "rasta.jpg"
+
+
+def test_an_unknown_code_and_a_damaged_link_are_explained(phone, screenshot):
+    page = phone
+    grievance = GrievanceFactory()
+
+    page.goto("/track/DHA-2612-99999/")
+    assert "DHA-২৬১২-০০০১২" in page.locator("#code-not-found").inner_text()
+    _check_page(page)
+    screenshot(page, "01-unknown-code")
+
+    page.goto(f"/track/{grievance.tracking_code}/?key={grievance.access_key[:-3]}")
+    assert "ভুল বা অসম্পূর্ণ" in page.locator("#wrong-key").inner_text()
+    _check_page(page)
+    screenshot(page, "02-damaged-link")
+
+    page.goto("/no-such-page/")
+    assert "পাতাটি পাওয়া যায়নি" in page.content()
+    _check_page(page)
+    screenshot(page, "03-404")

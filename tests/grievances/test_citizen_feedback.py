@@ -160,3 +160,26 @@ def test_an_appealed_grievance_cannot_be_appealed_again(client, resolved, office
     assert 'value="appeal"' not in html.content.decode()
     assert Grievance.objects.get(pk=resolved.pk).tier == 2
     assert response.status_code == 200
+
+
+def test_not_fixed_needs_no_rating(client, resolved):
+    _post(client, resolved, is_fixed="no", next_step="reopen")
+
+    assert Grievance.objects.get(pk=resolved.pk).status == "in_progress"
+    assert Feedback.objects.get().rating is None
+
+
+def test_fixed_still_needs_a_rating(client, resolved):
+    response = _post(client, resolved, is_fixed="yes")
+
+    assert "১ থেকে ৫ এর মধ্যে একটি মান বেছে নিন।" in response.content.decode()
+    assert not Feedback.objects.exists()
+
+
+def test_the_limit_in_a_comment_error_is_in_bangla_digits(client, resolved):
+    response = _post(client, resolved, is_fixed="yes", rating="4", comment="ক" * 2001)
+
+    html = response.content.decode()
+    assert "মন্তব্য ২০০০ অক্ষরের মধ্যে রাখুন।" in html
+    assert "মন্তব্য 2000" not in html
+    assert not Feedback.objects.exists()

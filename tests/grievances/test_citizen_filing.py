@@ -274,7 +274,7 @@ def test_bangladeshi_mobile_numbers_are_normalised(typed):
     assert normalise_bd_mobile(typed) == "+8801712345678"
 
 
-def test_a_grievance_is_filed_and_the_code_and_link_are_shown_once(client):
+def test_a_grievance_is_filed_and_the_code_and_link_are_shown_to_that_browser(client):
     response = client.post(
         FILE_URL,
         valid_form(
@@ -297,7 +297,9 @@ def test_a_grievance_is_filed_and_the_code_and_link_are_shown_once(client):
     assert "ঢাকা" in html or "DHA" in html
     link = private_link(html)
     assert link.startswith(f"/track/{grievance.tracking_code}/?key=")
-    assert client.get(response["Location"]).status_code == 302  # not shown a second time
+    assert client.get(response["Location"]).status_code == 200  # a reload still shows it
+    client.cookies.clear()
+    assert client.get(response["Location"]).status_code == 302  # another browser: nothing
     key = link.split("key=")[1]
     assert not any(key in str(s.get_decoded()) for s in Session.objects.all())  # only its hash
     assert key not in grievance.access_key_hash
@@ -413,3 +415,19 @@ def test_file_errors_are_in_bangla_on_the_bangla_page(client, settings):
     assert "“photo.jpg” কোনো ছবি (JPEG, PNG) বা PDF নথি নয়।" in disguised.content.decode()
     assert "প্রতিটি ফাইল সর্বোচ্চ ১ মেগাবাইট হতে পারে।" in oversized.content.decode()
     _nothing_stored()
+
+
+def test_the_numbers_in_a_length_error_are_in_bangla_digits_on_the_bangla_page(client):
+    response = client.post(FILE_URL, valid_form(description="ক" * 5001))
+
+    html = response.content.decode()
+    assert "৫০০০" in html
+    assert "৫০০১" in html
+    assert "5001" not in html  # (5000 is also the field's maxlength attribute)
+    _nothing_stored()
+
+
+def test_the_numbers_in_a_length_error_stay_latin_on_the_english_page(english):
+    response = english.post(FILE_URL, valid_form(description="ক" * 5001))
+
+    assert "under 5000 characters (it has 5001)" in response.content.decode()

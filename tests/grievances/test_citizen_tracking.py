@@ -164,15 +164,18 @@ def test_the_public_page_shows_the_offices_answer(client, office, officer):
     assert DESCRIPTION not in html
 
 
-def test_a_wrong_key_shows_exactly_the_public_page(client, filed):
+def test_a_wrong_key_shows_the_public_page_and_says_the_link_is_wrong(client, filed):
     code, key = filed
 
     public = client.get(f"/track/{code}/").content.decode()
     wrong = client.get(f"/track/{code}/?key={key[:-1]}x").content.decode()
 
+    notice = re.compile(r'<div class="card warning" role="alert" id="wrong-key">.*?</div>', re.S)
+    assert "এই ব্যক্তিগত লিংকটি ভুল বা অসম্পূর্ণ।" in wrong
+    assert 'id="wrong-key"' not in public
     strip = lambda html: re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)  # noqa: E731
     strip_next = lambda html: re.sub(r'name="next" value="[^"]+"', "", strip(html))  # noqa: E731
-    assert strip_next(wrong) == strip_next(public)
+    assert strip_next(notice.sub("", wrong)) == strip_next(public)  # nothing else differs
 
 
 def test_codes_tried_in_sequence_reveal_nothing_private(client, office):
@@ -318,13 +321,13 @@ def test_adding_a_disguised_file_is_refused_and_nothing_is_stored(client, filed)
     assert not GrievanceEvent.objects.filter(kind=GrievanceEvent.Kind.CITIZEN_INFO).exists()
 
 
-def test_adding_with_a_wrong_key_changes_nothing_and_says_nothing(client, filed):
+def test_adding_with_a_wrong_key_changes_nothing_and_says_the_link_is_wrong(client, filed):
     code, _ = filed
 
     response = client.post(f"/track/{code}/add/", {"key": "guess", "text": "spam"})
 
     assert response.status_code == 302
-    assert response["Location"] == f"/track/{code}/"
+    assert response["Location"] == f"/track/{code}/?wrong_key=1"
     assert not GrievanceEvent.objects.filter(kind=GrievanceEvent.Kind.CITIZEN_INFO).exists()
 
 
