@@ -38,8 +38,11 @@ DEFAULT_TAB = "new"
 OWN_WORK_TABS = ("mine",)
 
 
-def tabs_for(*, has_own_work: bool) -> tuple[str, ...]:
-    return TABS if has_own_work else tuple(t for t in TABS if t not in OWN_WORK_TABS)
+def tabs_for(*, has_own_work: bool, sees_appeals: bool = True) -> tuple[str, ...]:
+    """The tabs shown: "mine" only to whoever is handed work, "appeals" only to an office
+    others appeal to (and to national viewers)."""
+    hidden = (() if has_own_work else OWN_WORK_TABS) + (() if sees_appeals else ("appeals",))
+    return tuple(t for t in TABS if t not in hidden)
 
 
 # The appeal officer (GRO or head of an office others appeal to) starts on appeals waiting.

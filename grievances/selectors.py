@@ -108,7 +108,12 @@ def category_list() -> list[Category]:
 
 
 def grievance_inbox_for_user(
-    *, user: User, filters: InboxFilters, cursor: str = "", now: datetime | None = None
+    *,
+    user: User,
+    filters: InboxFilters,
+    cursor: str = "",
+    now: datetime | None = None,
+    sees_appeals: bool = True,
 ) -> InboxPage:
     """One keyset page of a tab, and every tab's capped count (plus unread notifications).
     Each row carries `.deadline` (grievances.deadlines). Tabs about one's own work are left
@@ -121,7 +126,7 @@ def grievance_inbox_for_user(
     due_soon_until = due_soon_cutoff(now)
     tabs = {
         tab: apply_tab(base, tab=tab, user_id=user.pk, now=now, due_soon_until=due_soon_until)
-        for tab in tabs_for(has_own_work=staff.has_own_work())
+        for tab in tabs_for(has_own_work=staff.has_own_work(), sees_appeals=sees_appeals)
     }
     if filters.tab not in tabs:
         filters = with_tab(filters, DEFAULT_TAB)

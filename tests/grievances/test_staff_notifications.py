@@ -218,3 +218,13 @@ def test_a_district_officer_still_starts_on_new(client, office, officer):
     response = client.get(reverse("grievances:officer-inbox"))
 
     assert response.context["filters"].tab == "new"
+
+
+def test_the_appeals_tab_is_shown_only_where_appeals_arrive(client, officer, appeal_gro):
+    client.force_login(officer)
+    district = client.get(reverse("grievances:officer-inbox")).context["page"].counts
+    client.force_login(appeal_gro)
+    division = client.get(reverse("grievances:officer-inbox")).context["page"].counts
+
+    assert "appeals" not in district
+    assert "appeals" in division

@@ -64,7 +64,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
         divisions=_division_choices() if national else None,
         districts=_district_choices() if national else None,
     )
-    default_tab = inbox_module.default_tab_for(hears_appeals=user_hears_appeals(user=user))
+    hears_appeals = user_hears_appeals(user=user)
+    default_tab = inbox_module.default_tab_for(hears_appeals=hears_appeals)
     filters = InboxFilters(tab=default_tab)
     cursor = ""
     if form.is_bound and form.is_valid():
@@ -83,7 +84,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
             received_to=data["received_to"],
         )
         cursor = data["cursor"]
-    page = grievance_inbox_for_user(user=user, filters=filters, cursor=cursor)
+    page = grievance_inbox_for_user(
+        user=user, filters=filters, cursor=cursor, sees_appeals=hears_appeals or national
+    )
 
     query = request.GET.copy()
     query.pop("cursor", None)
