@@ -16,6 +16,9 @@ from integrations.facebook.fake_server import FakeGraphServer, FaultRule, make_s
 from integrations.facebook.graph import GraphApi
 from integrations.facebook.graph_fake import FakeGraphApi
 from integrations.facebook.graph_http import HttpGraphApi
+from integrations.facebook.models import FacebookComment
+from integrations.facebook.services import page_sync
+from tests.integrations.facebook.factories import FacebookPageFactory
 
 PAGE_ID = "104512345678901"
 PAGE_TOKEN = "page-token-dc12"
@@ -117,3 +120,28 @@ def seed_thread(fake: FakeGraphApi, *, comments: int = 5, post_id: str = "") -> 
             notify=False,
         )
     return post_id
+
+
+# --- replies: a citizen's comment already ingested, Graph over HTTP ----------------------------
+
+
+@pytest.fixture
+def replies_over_http(settings, fake_server) -> None:
+    """Replies go to the fake server over HTTP, and the duplicate check runs without waiting."""
+    settings.FACEBOOK_GRAPH_URL = f"{fake_server.base_url}/"
+    settings.FACEBOOK_GRAPH_TIMEOUT = 1.0
+    settings.FACEBOOK_REPLY_CHECK_DELAY_SECONDS = 0
+
+
+@pytest.fixture
+def comment(office, fake_graph):
+    """A citizen's comment on the page, already ingested as a grievance."""
+    page = FacebookPageFactory(office=office, page_id=PAGE_ID, token=PAGE_TOKEN)
+    post = fake_graph.add_post(PAGE_ID, message="নোটিশ", created_time=T0)
+    comment_id = fake_graph.add_comment(
+        post, message="রাস্তার বাতি নষ্ট", from_id=CITIZEN[0], created_time=T0
+    )
+    page_sync(page=page, graph=fake_graph.with_token(PAGE_TOKEN))
+    # Replies are matched by time against our clock: let Facebook's clock run like ours.
+    fake_graph.state.clock.unfreeze()
+    return FacebookComment.objects.select_related("grievance").get(graph_id=comment_id)

@@ -8,11 +8,10 @@ from grievances.models import Reply, ReplyState
 from grievances.reply_channels import FACEBOOK, reply_channel
 from integrations.facebook.graph import GraphTransientError
 from integrations.facebook.models import FacebookComment, FacebookPage, FacebookPageState
-from integrations.facebook.services import page_sync, replies_may_attempt_now, reply_deliver
-from tests.integrations.facebook.conftest import CITIZEN, PAGE_ID, PAGE_TOKEN, T0
-from tests.integrations.facebook.factories import FacebookPageFactory
+from integrations.facebook.services import replies_may_attempt_now, reply_deliver
+from tests.integrations.facebook.conftest import PAGE_ID, PAGE_TOKEN
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("replies_over_http")]
 BODY = "আপনার অভিযোগটি বিদ্যুৎ বিভাগে পাঠানো হয়েছে।"
 
 
@@ -21,27 +20,6 @@ def _english():
     """Messages are asserted in English; Bangla is checked in test_replies.py."""
     with translation.override("en"):
         yield
-
-
-@pytest.fixture(autouse=True)
-def _graph_over_http(settings, fake_server):
-    settings.FACEBOOK_GRAPH_URL = f"{fake_server.base_url}/"
-    settings.FACEBOOK_GRAPH_TIMEOUT = 1.0
-    settings.FACEBOOK_REPLY_CHECK_DELAY_SECONDS = 0
-
-
-@pytest.fixture
-def comment(office, fake_graph):
-    """A citizen's comment on the page, already ingested as a grievance."""
-    page = FacebookPageFactory(office=office, page_id=PAGE_ID, token=PAGE_TOKEN)
-    post = fake_graph.add_post(PAGE_ID, message="নোটিশ", created_time=T0)
-    comment_id = fake_graph.add_comment(
-        post, message="রাস্তার বাতি নষ্ট", from_id=CITIZEN[0], created_time=T0
-    )
-    page_sync(page=page, graph=fake_graph.with_token(PAGE_TOKEN))
-    # Replies are matched by time against our clock: let Facebook's clock run like ours.
-    fake_graph.state.clock.unfreeze()
-    return FacebookComment.objects.select_related("grievance").get(graph_id=comment_id)
 
 
 def make_reply(comment, body=BODY):

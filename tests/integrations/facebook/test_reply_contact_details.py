@@ -4,31 +4,10 @@ import pytest
 from django.utils import translation
 
 from grievances.models import Reply, ReplyState
-from integrations.facebook.models import FacebookComment
-from integrations.facebook.services import page_sync, reply_deliver
-from tests.integrations.facebook.conftest import CITIZEN, PAGE_ID, PAGE_TOKEN, T0
-from tests.integrations.facebook.factories import FacebookPageFactory
+from integrations.facebook.services import reply_deliver
+from tests.integrations.facebook.conftest import PAGE_ID
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _graph_over_http(settings, fake_server):
-    settings.FACEBOOK_GRAPH_URL = f"{fake_server.base_url}/"
-    settings.FACEBOOK_GRAPH_TIMEOUT = 1.0
-    settings.FACEBOOK_REPLY_CHECK_DELAY_SECONDS = 0
-
-
-@pytest.fixture
-def comment(office, fake_graph):
-    page = FacebookPageFactory(office=office, page_id=PAGE_ID, token=PAGE_TOKEN)
-    post = fake_graph.add_post(PAGE_ID, message="নোটিশ", created_time=T0)
-    comment_id = fake_graph.add_comment(
-        post, message="রাস্তার বাতি নষ্ট", from_id=CITIZEN[0], created_time=T0
-    )
-    page_sync(page=page, graph=fake_graph.with_token(PAGE_TOKEN))
-    fake_graph.state.clock.unfreeze()
-    return FacebookComment.objects.select_related("grievance").get(graph_id=comment_id)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("replies_over_http")]
 
 
 def _posted(fake_graph, comment):

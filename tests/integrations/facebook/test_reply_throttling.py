@@ -16,13 +16,12 @@ from django.utils import timezone, translation
 from grievances.models import Reply, ReplyState
 from grievances.services import reply_retry
 from grievances.tasks import reply_deliver_task, reply_sweep_task
-from integrations.facebook.models import FacebookComment, FacebookPage, FacebookPageState
-from integrations.facebook.services import page_sync, reply_deliver
+from integrations.facebook.models import FacebookPage, FacebookPageState
+from integrations.facebook.services import reply_deliver
 from integrations.facebook.services.replies import MAX_ATTEMPTS
 from integrations.facebook.services.sync import APP_PAUSE_KEY
 from integrations.facebook.tasks import countdown_cap
-from tests.integrations.facebook.conftest import CITIZEN, PAGE_ID, PAGE_TOKEN, T0
-from tests.integrations.facebook.factories import FacebookPageFactory
+from tests.integrations.facebook.conftest import PAGE_ID
 
 pytestmark = pytest.mark.django_db
 BODY = "আপনার অভিযোগটি বিদ্যুৎ বিভাগে পাঠানো হয়েছে।"
@@ -105,18 +104,6 @@ def broker(monkeypatch, clock, django_capture_on_commit_callbacks):
     monkeypatch.setattr(reply_deliver_task, "apply_async", fake.apply_async)
     monkeypatch.setattr(reply_deliver_task, "delay", fake.delay)
     return fake
-
-
-@pytest.fixture
-def comment(office, fake_graph):
-    page = FacebookPageFactory(office=office, page_id=PAGE_ID, token=PAGE_TOKEN)
-    post = fake_graph.add_post(PAGE_ID, message="নোটিশ", created_time=T0)
-    comment_id = fake_graph.add_comment(
-        post, message="রাস্তার বাতি নষ্ট", from_id=CITIZEN[0], created_time=T0
-    )
-    page_sync(page=page, graph=fake_graph.with_token(PAGE_TOKEN))
-    fake_graph.state.clock.unfreeze()
-    return FacebookComment.objects.select_related("grievance").get(graph_id=comment_id)
 
 
 def make_reply(comment):
