@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "grievances",
     "integrations.notifications",
     "integrations.facebook",
+    "dashboards",
     "demo",
     "benchmarks",  # its `generate_load` command only: no models, no URLs
 ]
