@@ -340,6 +340,12 @@ CELERY_BEAT_SCHEDULE["notifications-sweep"] = {
     "schedule": 5 * 60,  # seconds
 }
 
+CELERY_BEAT_SCHEDULE["dashboards-refresh"] = {
+    # The dashboards' summaries: only the offices touched since the last run (dashboards/).
+    "task": "dashboards.tasks.dashboards_refresh_task",
+    "schedule": 3 * 60,  # seconds
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
