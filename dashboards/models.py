@@ -117,3 +117,32 @@ class RefreshState(models.Model):
 
     def __str__(self) -> str:
         return f"refresh {self.started_at}"
+
+
+class UpazilaSummary(models.Model):
+    """The main counts per upazila (the one the grievance is about), for a district's page;
+    written with `EventSummary`, from the same facts."""
+
+    grain = models.CharField(max_length=1, choices=Grain.choices)
+    bucket = models.DateField()
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    district = models.ForeignKey("offices.District", on_delete=models.CASCADE, related_name="+")
+    upazila = models.ForeignKey(
+        "offices.Upazila", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    received = models.PositiveIntegerField(default=0)
+    first_responded = models.PositiveIntegerField(default=0)
+    first_responded_on_time = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    resolved_on_time = models.PositiveIntegerField(default=0)
+    feedback = models.PositiveIntegerField(default=0)
+    feedback_fixed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["district", "grain", "bucket"], name="dash_upazila_district"),
+            models.Index(fields=["office"], name="dash_upazila_office"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain}{self.bucket} {self.upazila_id}"

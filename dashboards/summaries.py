@@ -73,6 +73,16 @@ EVENT_MEASURES = (
     "facebook_ignored",
 )
 
+UPAZILA_MEASURES = (
+    "received",
+    "first_responded",
+    "first_responded_on_time",
+    "resolved",
+    "resolved_on_time",
+    "feedback",
+    "feedback_fixed",
+)
+
 _DAY = "(({col}) AT TIME ZONE 'Asia/Dhaka')::date"
 
 # %(offices)s: the offices to (re)compute, NULL for all. %(now)s: the moment of the run.
@@ -81,21 +91,21 @@ WITH g AS (
     SELECT * FROM grievances_grievance
     WHERE (%(offices)s::bigint[] IS NULL OR office_id = ANY(%(offices)s::bigint[]))
 ),
-facts (day, office_id, district_id, category_id, channel, measure, n) AS (
-    SELECT {_DAY.format(col="received_at")}, office_id, district_id, category_id, channel,
+facts (day, office_id, district_id, upazila_id, category_id, channel, measure, n) AS MATERIALIZED (
+    SELECT {_DAY.format(col="received_at")}, office_id, district_id, upazila_id, category_id, channel,
            'received', 1 FROM g
     UNION ALL
-    SELECT {_DAY.format(col="accepted_at")}, office_id, district_id, category_id, channel,
+    SELECT {_DAY.format(col="accepted_at")}, office_id, district_id, upazila_id, category_id, channel,
            'accepted', 1 FROM g WHERE accepted_at IS NOT NULL
     UNION ALL
-    SELECT {_DAY.format(col="first_responded_at")}, office_id, district_id, category_id, channel,
+    SELECT {_DAY.format(col="first_responded_at")}, office_id, district_id, upazila_id, category_id, channel,
            m.measure, 1 FROM g
     CROSS JOIN LATERAL (VALUES ('first_responded', true),
                                ('first_responded_on_time',
                                 g.first_responded_at <= g.first_response_due_at)) m(measure, ok)
     WHERE first_responded_at IS NOT NULL AND m.ok
     UNION ALL
-    SELECT {_DAY.format(col="resolved_at")}, office_id, district_id, category_id, channel,
+    SELECT {_DAY.format(col="resolved_at")}, office_id, district_id, upazila_id, category_id, channel,
            m.measure, 1 FROM g
     CROSS JOIN LATERAL (VALUES ('resolved', true),
                                ('resolved_on_time', g.resolved_at <= g.due_at),
@@ -104,10 +114,10 @@ facts (day, office_id, district_id, category_id, channel, measure, n) AS (
                                 g.tier >= 2 AND g.resolved_at <= g.due_at)) m(measure, ok)
     WHERE resolved_at IS NOT NULL AND m.ok
     UNION ALL
-    SELECT {_DAY.format(col="closed_at")}, office_id, district_id, category_id, channel,
+    SELECT {_DAY.format(col="closed_at")}, office_id, district_id, upazila_id, category_id, channel,
            'closed', 1 FROM g WHERE closed_at IS NOT NULL
     UNION ALL
-    SELECT {_DAY.format(col="received_at")}, office_id, district_id, category_id, channel,
+    SELECT {_DAY.format(col="received_at")}, office_id, district_id, upazila_id, category_id, channel,
            m.measure, 1 FROM g
     CROSS JOIN LATERAL (VALUES ('facebook_received', true),
                                ('facebook_answered_publicly', EXISTS (
@@ -116,15 +126,15 @@ facts (day, office_id, district_id, category_id, channel, measure, n) AS (
                                      AND r.state = 'sent'))) m(measure, ok)
     WHERE channel = ANY(%(facebook)s) AND m.ok
     UNION ALL
-    SELECT {_DAY.format(col="first_response_due_at")}, office_id, district_id, category_id,
-           channel, 'facebook_ignored', 1 FROM g
+    SELECT {_DAY.format(col="first_response_due_at")}, office_id, district_id, upazila_id,
+           category_id, channel, 'facebook_ignored', 1 FROM g
     WHERE channel = ANY(%(facebook)s)
       AND status NOT IN ('not_grievance', 'duplicate')
       AND first_response_due_at < %(now)s
       AND (first_responded_at IS NULL OR first_responded_at > first_response_due_at)
     UNION ALL
-    SELECT {_DAY.format(col="f.created_at")}, g.office_id, g.district_id, g.category_id,
-           g.channel, m.measure, m.n FROM grievances_feedback f JOIN g ON g.id = f.grievance_id
+    SELECT {_DAY.format(col="f.created_at")}, g.office_id, g.district_id, g.upazila_id,
+           g.category_id, g.channel, m.measure, m.n FROM grievances_feedback f JOIN g ON g.id = f.grievance_id
     CROSS JOIN LATERAL (VALUES ('feedback', 1, true),
                                ('feedback_fixed', 1, f.is_fixed),
                                ('rating_count', 1, f.rating IS NOT NULL),
@@ -132,8 +142,8 @@ facts (day, office_id, district_id, category_id, channel, measure, n) AS (
                m(measure, n, ok)
     WHERE m.ok
     UNION ALL
-    SELECT {_DAY.format(col="e.created_at")}, g.office_id, g.district_id, g.category_id,
-           g.channel, m.measure, 1
+    SELECT {_DAY.format(col="e.created_at")}, g.office_id, g.district_id, g.upazila_id,
+           g.category_id, g.channel, m.measure, 1
     FROM grievances_grievanceevent e JOIN g ON g.id = e.grievance_id
     CROSS JOIN LATERAL (VALUES
         ('not_grievance', e.to_status = 'not_grievance'),
@@ -141,8 +151,8 @@ facts (day, office_id, district_id, category_id, channel, measure, n) AS (
         ('reopened', e.data @> '{{"reopened": true}}'::jsonb)) m(measure, ok)
     WHERE e.kind = 'status_changed' AND m.ok
     UNION ALL
-    SELECT {_DAY.format(col="e.created_at")}, m.office_id, ga.district_id, ga.category_id,
-           ga.channel, m.measure, 1
+    SELECT {_DAY.format(col="e.created_at")}, m.office_id, ga.district_id,
+           ga.upazila_id, ga.category_id, ga.channel, m.measure, 1
     FROM grievances_grievanceevent e JOIN grievances_grievance ga ON ga.id = e.grievance_id
     CROSS JOIN LATERAL (VALUES
         ('transferred_in', e.to_office_id, e.kind = 'transferred'),
@@ -158,9 +168,18 @@ facts (day, office_id, district_id, category_id, channel, measure, n) AS (
 _GRAINS = "CROSS JOIN (VALUES ('d'), ('m')) grains(grain)"
 _BUCKET = "CASE WHEN grain = 'd' THEN day ELSE date_trunc('month', day)::date END"
 
-_INSERT_EVENTS_SQL = (
-    _FACTS_SQL
-    + f"""
+_INSERT_TAIL = f""",
+upazilas AS (
+    INSERT INTO dashboards_upazilasummary
+        (grain, bucket, office_id, district_id, upazila_id, {", ".join(UPAZILA_MEASURES)})
+    SELECT grain, {_BUCKET}, office_id, COALESCE(o.district_id, facts.district_id),
+           facts.upazila_id,
+           {", ".join(f"COALESCE(SUM(n) FILTER (WHERE measure = '{m}'), 0)" for m in UPAZILA_MEASURES)}
+    FROM facts JOIN offices_office o ON o.id = facts.office_id {_GRAINS}
+    WHERE (%(offices)s::bigint[] IS NULL OR office_id = ANY(%(offices)s::bigint[]))
+      AND measure IN ({", ".join(f"'{m}'" for m in UPAZILA_MEASURES)})
+    GROUP BY 1, 2, 3, 4, 5
+)
 INSERT INTO dashboards_eventsummary
     (grain, bucket, office_id, district_id, category_id, channel, {", ".join(EVENT_MEASURES)})
 SELECT grain, {_BUCKET}, office_id, COALESCE(o.district_id, facts.district_id), category_id,
@@ -170,7 +189,7 @@ FROM facts JOIN offices_office o ON o.id = facts.office_id {_GRAINS}
 WHERE (%(offices)s::bigint[] IS NULL OR office_id = ANY(%(offices)s::bigint[]))
 GROUP BY 1, 2, 3, 4, 5, 6
 """  # noqa: S608 - built from constants only
-)
+_INSERT_EVENTS_SQL = _FACTS_SQL + _INSERT_TAIL
 
 # Working days from the day received to the day of the first response / resolution, as
 # `core.calendar.working_days_between` counts them: working days after the first date, up to
@@ -220,7 +239,11 @@ def _recompute_offices(office_ids: list[int] | None, now: datetime) -> None:
         "cal_end": (now + timedelta(days=366)).date().isoformat(),
     }
     with connection.cursor() as cursor:
-        for table in ("dashboards_eventsummary", "dashboards_durationsummary"):
+        for table in (
+            "dashboards_eventsummary",
+            "dashboards_upazilasummary",
+            "dashboards_durationsummary",
+        ):
             if office_ids is None:
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
             else:

@@ -6,7 +6,7 @@ from unittest import mock
 import pytest
 
 from core.calendar import DHAKA
-from dashboards.models import CurrentSnapshot, DurationSummary, EventSummary
+from dashboards.models import CurrentSnapshot, DurationSummary, EventSummary, UpazilaSummary
 from grievances.models import GrievanceEvent
 
 
@@ -37,6 +37,7 @@ def summary_rows() -> dict[str, set[tuple[object, ...]]]:
     return {
         "events": rows(EventSummary),
         "durations": rows(DurationSummary),
+        "upazilas": rows(UpazilaSummary),
         "snapshot": rows(CurrentSnapshot),
     }
 
