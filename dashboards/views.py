@@ -162,7 +162,8 @@ def public_stats(request: HttpRequest) -> HttpResponse:
     )
 
     def compute() -> dict[str, Any]:
-        rows = pages.district_rows(filters, district_list(filters.district_ids))
+        visible = None if filters.district_ids is None else list(filters.district_ids)
+        rows = pages.district_rows(filters, district_list(visible))
         return {
             "headline": pages.headline(filters, with_change=False),
             "rows": pages.sort_rows(rows, "name", False),
@@ -170,7 +171,7 @@ def public_stats(request: HttpRequest) -> HttpResponse:
             "updated_at": computed_at(),
         }
 
-    data = cache.get_or_set(key, compute, STATS_CACHE_SECONDS)
+    data: dict[str, Any] = cache.get_or_set(key, compute, STATS_CACHE_SECONDS) or compute()
     now = timezone.now()
     context = {**data, "form": form, "filters": filters, "min_base": pages.MIN_BASE}
     context["updated"] = _updated(now, data["updated_at"]) if data["updated_at"] else ""
