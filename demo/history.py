@@ -4,7 +4,7 @@ replies and feedback in seconds), deterministic, and only once: a database that 
 the history is left alone. The dashboards' summaries are rebuilt at the end.
 
 The rows are shaped as the services write them (events for receipt, acceptance, resolution,
-closure, reopening and transfer; deadlines in working days; a first response that is a
+closure, reopening, appeal and transfer; deadlines in working days; a first response that is a
 public reply), but they are made directly: running every service for each would take minutes.
 """
 
@@ -27,6 +27,7 @@ from grievances.models import (
     GrievanceEvent,
     GrievanceOutcome,
     GrievanceStatus,
+    GrievanceTier,
     Reply,
     ReplyState,
 )
@@ -210,13 +211,19 @@ def demo_seed_history(*, per_month: int = 12, seed: int = 8) -> int:
                             g.closed_at = answered
                             events.append(("close", answered, {}))
                         else:
-                            # Reopened: back to work, resolved again later.
+                            # Not fixed: reopened at the office, or appealed to the division.
                             g.status = GrievanceStatus.IN_PROGRESS
                             g.resolved_at = None
                             g.outcome = ""
                             g.outcome_note = ""
-                            g.due_at = cal.add(answered, tier_days[1])
-                            events.append(("reopen", answered, {}))
+                            if office.parent is not None and rng.random() < 0.4:
+                                g.tier = GrievanceTier.APPEAL
+                                g.office = office.parent
+                                g.due_at = cal.add(answered, tier_days[2])
+                                events.append(("appeal", answered, {"from": office}))
+                            else:
+                                g.due_at = cal.add(answered, tier_days[1])
+                                events.append(("reopen", answered, {}))
             elif rng.random() < 0.02:
                 plan["transfer"] = True
         g.last_activity_at = max(when for _, when, _ in events)
@@ -238,7 +245,7 @@ def demo_seed_history(*, per_month: int = 12, seed: int = 8) -> int:
     replies: list[Reply] = []
     feedback: list[Feedback] = []
     for g, plan in zip(grievances, plans, strict=True):
-        for kind, when, _ in plan["events"]:
+        for kind, when, extra in plan["events"]:
             if kind == "created":
                 event_rows.append(
                     GrievanceEvent(
@@ -247,6 +254,28 @@ def demo_seed_history(*, per_month: int = 12, seed: int = 8) -> int:
                         to_status="new",
                         to_office=g.office,
                         is_public=True,
+                        created_at=when,
+                    )
+                )
+            elif kind == "appeal":
+                event_rows.append(
+                    GrievanceEvent(
+                        grievance=g,
+                        kind=GrievanceEvent.Kind.STATUS_CHANGED,
+                        from_status="resolved",
+                        to_status="in_progress",
+                        is_public=True,
+                        created_at=when,
+                    )
+                )
+                event_rows.append(
+                    GrievanceEvent(
+                        grievance=g,
+                        kind=GrievanceEvent.Kind.APPEALED,
+                        from_office=extra["from"],
+                        to_office=g.office,
+                        is_public=True,
+                        data={"tier": GrievanceTier.APPEAL},
                         created_at=when,
                     )
                 )

@@ -24,6 +24,8 @@ def test_the_history_fills_the_dashboards_once():
     assert len(months) >= 6
     assert sum(c.resolved for c in by_district.values()) > 0
     assert sum(c.feedback for c in by_district.values()) > 0
+    assert sum(c.appealed for c in by_district.values()) > 0
+    assert sum(c.reopened for c in by_district.values()) > 0
     assert RefreshState.objects.get().finished_at is not None
     assert demo_seed_history(per_month=4) == 0  # a rerun adds nothing
     assert Grievance.objects.count() == made
