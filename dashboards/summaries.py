@@ -15,8 +15,9 @@ hearing an appeal, the grievance's own):
 Refresh (`summaries_refresh`, beat every few minutes): the offices touched since the last run
 — by events after the watermark (or created in the last `OVERLAP`, for transactions that
 committed late), by replies whose state changed, by Facebook grievances whose first-response
-deadline passed unanswered since the last run — are recomputed *in full* (every bucket of
-theirs deleted and inserted again), so a run is idempotent. Runs take a PostgreSQL advisory
+deadline passed unanswered since the last run — are recomputed from the month the earliest
+touched grievance was received (every bucket of theirs from then on deleted and inserted
+again, reading only the grievances active since a little before), so a run is idempotent. Runs take a PostgreSQL advisory
 lock; a run that finds it held does nothing (the holder covers its window). The current
 snapshot is recomputed whole each run from the open grievances, with
 `Grievance.objects.overdue(now)` counting overdue.
