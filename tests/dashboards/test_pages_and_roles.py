@@ -176,3 +176,19 @@ def test_the_district_table_exports_as_csv_with_a_bom_and_its_filters(
     in_division = District.objects.filter(division=office.division).count()
     assert len(rows) == 1 + in_division
     assert rows[1][0] == office.district.name  # sorted by received, as on the page
+
+
+def test_the_district_table_exports_as_xlsx(client, national_user, office, data):
+    from openpyxl import load_workbook
+
+    client.force_login(national_user)
+    response = client.get(
+        reverse("dashboards:export_xlsx"), {"division": office.division_id, "sort": "received"}
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+
+    assert response["Content-Type"].endswith("spreadsheetml.sheet")
+    assert len(rows) == 2 + District.objects.filter(division=office.division).count()
+    assert rows[2][0] == office.district.name
+    assert rows[2][2] == 1  # received, a number
