@@ -7,13 +7,13 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from openpyxl import Workbook  # type: ignore[import-untyped]
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.views.decorators.http import require_GET
+from openpyxl import Workbook  # type: ignore[import-untyped]
 
 from dashboards import pages
 from dashboards.forms import DashboardFilterForm
