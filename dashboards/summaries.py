@@ -274,9 +274,10 @@ def _recompute_offices(
         cursor.execute(_INSERT_DURATIONS_SQL, params)
 
 
-def _snapshot(now: datetime) -> None:
-    """Open and overdue now, per office × district × category × channel. Overdue is
-    `Grievance.objects.overdue(now)`: the inbox's definition, not a second one."""
+def _snapshot(now: datetime, office_ids: set[int] | None = None) -> None:
+    """Open and overdue now, per office × district × category × channel, for these offices
+    (None: all). Overdue is `Grievance.objects.overdue(now)`: the inbox's definition, not a
+    second one."""
     keys = ("office_id", "place_id", "category_id", "channel")
     rows: dict[tuple[Any, ...], CurrentSnapshot] = {}
 
@@ -298,6 +299,10 @@ def _snapshot(now: datetime) -> None:
     base = Grievance.objects.order_by().annotate(
         place_id=Coalesce("office__district_id", "district_id")
     )
+    if office_ids is not None:
+        if not office_ids:
+            return
+        base = base.filter(office_id__in=sorted(office_ids))
     add(base.open().values(*keys).annotate(n=Count("id")), "open")
     add(base.open().filter(status="new").values(*keys).annotate(n=Count("id")), "untriaged")
     add(base.overdue(now).values(*keys).annotate(n=Count("id")), "overdue")
@@ -312,8 +317,23 @@ def _snapshot(now: datetime) -> None:
         .annotate(n=Count("id")),
         "facebook_unanswered_overdue",
     )
-    CurrentSnapshot.objects.all().delete()
+    stale = CurrentSnapshot.objects.all()
+    if office_ids is not None:
+        stale = stale.filter(office_id__in=sorted(office_ids))
+    stale.delete()
     CurrentSnapshot.objects.bulk_create(rows.values(), batch_size=2000)
+
+
+def _newly_overdue_offices(since: datetime, now: datetime) -> set[int]:
+    """Offices with a grievance that became overdue since the last run, without any event (on
+    the open-deadline index)."""
+    return set(
+        Grievance.objects.open()
+        .filter(sort_due_at__gte=since, sort_due_at__lt=now)
+        .order_by()
+        .values_list("office_id", flat=True)
+        .distinct()
+    )
 
 
 def _try_lock() -> bool:
@@ -393,13 +413,15 @@ def summaries_refresh(now: datetime | None = None) -> bool:
         state = _state()
         if state.started_at is None and not state.rebuild_pending:
             state.rebuild_pending = list(Office.objects.order_by("pk").values_list("pk", flat=True))
-        if state.rebuild_pending:
+        if state.rebuild_pending or state.started_at is None:
             # A rebuild was started and not finished: finish it here.
             _recompute_offices(list(state.rebuild_pending), now)
             state.rebuild_pending = []
+            _snapshot(now)
         else:
-            _recompute_touched(_touched_offices(state, now), now)
-        _snapshot(now)
+            touched = _touched_offices(state, now)
+            _recompute_touched(touched, now)
+            _snapshot(now, set(touched) | _newly_overdue_offices(state.started_at, now))
         state.last_event_id = _max_event_id()
         state.started_at = now
         state.finished_at = timezone.now()
