@@ -18,7 +18,8 @@ committed late), by replies whose state changed, by Facebook grievances whose fi
 deadline passed unanswered since the last run — are recomputed from the month the earliest
 touched grievance was received (every bucket of theirs from then on deleted and inserted
 again, reading only the grievances active since a little before), so a run is idempotent. Runs take a PostgreSQL advisory
-lock; a run that finds it held does nothing (the holder covers its window). The current
+lock; a run that finds it held does nothing (the holder covers its window), and each step of
+a rebuild waits for it, so the two never write the same rows at once. The current
 snapshot is recomputed whole each run from the open grievances, with
 `Grievance.objects.overdue(now)` counting overdue.
 
@@ -336,6 +337,12 @@ def _newly_overdue_offices(since: datetime, now: datetime) -> set[int]:
     )
 
 
+def _lock() -> None:
+    """Wait for the refresh's lock: a rebuild's step and a refresh never write at once."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+
+
 def _try_lock() -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_LOCK_KEY])
@@ -440,6 +447,7 @@ def summaries_rebuild(
     interrupted rebuild goes on with the offices it had not done."""
     now = now or timezone.now()
     with transaction.atomic():
+        _lock()
         state = _state()
         if not (resume and state.rebuild_pending):
             state.rebuild_pending = list(Office.objects.order_by("pk").values_list("pk", flat=True))
@@ -450,6 +458,7 @@ def summaries_rebuild(
         total = Office.objects.count()
     while True:
         with transaction.atomic():
+            _lock()
             state = _state()
             pending = list(state.rebuild_pending)
             if not pending:
@@ -461,6 +470,7 @@ def summaries_rebuild(
         if progress is not None:
             progress(total - len(rest), total)
     with transaction.atomic():
+        _lock()
         state = _state()
         _snapshot(state.started_at or now)
         state.finished_at = timezone.now()
