@@ -17,14 +17,13 @@ Refresh (`summaries_refresh`, beat every few minutes): the offices touched since
 committed late), by replies whose state changed, by Facebook grievances whose first-response
 deadline passed unanswered since the last run — are recomputed from the month the earliest
 touched grievance was received (every bucket of theirs from then on deleted and inserted
-again, reading only the grievances active since a little before), so a run is idempotent. Runs take a PostgreSQL advisory
-lock; a run that finds it held does nothing (the holder covers its window), and each step of
-a rebuild waits for it, so the two never write the same rows at once. The current
-snapshot is recomputed whole each run from the open grievances, with
-`Grievance.objects.overdue(now)` counting overdue.
+again, reading only the grievances active since a little before), so a run is idempotent.
+Runs take a PostgreSQL advisory lock; a run that finds it held does nothing (the holder covers
+its window), and each step of a rebuild waits for it, so the two never write the same rows at
+once. The current snapshot is recomputed for the touched offices and those with a grievance
+newly past its deadline, with `Grievance.objects.overdue(now)` counting overdue.
 
-`summaries_rebuild` recomputes everything, office by office, each office in its own
-transaction; the offices still to do are kept in `RefreshState.rebuild_pending`, so an
+`summaries_rebuild` recomputes everything, a few offices per transaction; the offices still to do are kept in `RefreshState.rebuild_pending`, so an
 interrupted rebuild resumes where it stopped (and the beat refresh finishes it).
 
 Holidays edited after the fact change working-day counts only for offices recomputed later:
