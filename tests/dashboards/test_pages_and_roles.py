@@ -192,3 +192,19 @@ def test_the_district_table_exports_as_xlsx(client, national_user, office, data)
     assert len(rows) == 2 + District.objects.filter(division=office.division).count()
     assert rows[2][0] == office.district.name
     assert rows[2][2] == 1  # received, a number
+
+
+def test_filters_are_get_parameters_a_bookmark_keeps(client, national_user, office, data):
+    from datetime import date
+
+    client.force_login(national_user)
+    custom = client.get(NATIONAL, {"period": "custom", "start": "2026-06-01", "end": "2026-06-15"})
+    division = client.get(NATIONAL, {"division": office.division_id, "channel": "web"})
+
+    assert (custom.context["filters"].start, custom.context["filters"].end) == (
+        date(2026, 6, 1),
+        date(2026, 6, 15),
+    )
+    assert all(r.counts.received == 0 for r in custom.context["rows"])  # nothing in June
+    assert {r.district.division_id for r in division.context["rows"]} == {office.division_id}
+    assert division.context["filters"].channel == "web"
