@@ -82,12 +82,13 @@ class InboxFilterForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         """Without `divisions`/`districts` (staff of one district) those filters are left
-        out; without `assignees` (nobody to hand work to) the assignee filter is."""
+        out; without `assignees` (nobody to hand work to) the assignee filter is, and without
+        `upazilas` (a national viewer who has not picked a district) the upazila filter."""
         super().__init__(*args, **kwargs)
         any_choice: Choices = [("", _("Any"))]
         _set_choices(self, "category", any_choice + categories)
-        _set_choices(self, "upazila", any_choice + upazilas)
         for name, choices in (
+            ("upazila", upazilas),
             ("assignee", assignees),
             ("division", divisions),
             ("district", districts),
