@@ -223,7 +223,7 @@ def manifest_read(path: Path) -> dict[str, Any]:
     manifest_path = path / MANIFEST
     if not manifest_path.is_file():
         raise BackupError(f"{path} is not a complete backup (no {MANIFEST}).")
-    return json.loads(manifest_path.read_text())  # type: ignore[no-any-return]
+    return json.loads(manifest_path.read_text())
 
 
 def _checked(reader: SourceReader, expected: dict[str, Any], what: str) -> None:
@@ -284,7 +284,7 @@ def _restore_media(path: Path, manifest: dict[str, Any], media_root: Path) -> in
     count = 0
     with (path / info["file"]).open("rb") as raw:
         reader = SourceReader(raw, _key())
-        with tarfile.open(fileobj=reader, mode="r|gz") as tar:
+        with tarfile.open(fileobj=reader, mode="r|gz") as tar:  # type: ignore[call-overload]
             for member in tar:
                 if not member.isfile():
                     continue
