@@ -55,7 +55,7 @@ def _make(directory, when: datetime, suffix: str = "") -> None:
     (path / "manifest.json").write_text("{}")
 
 
-@pytest.mark.parametrize("daily,weekly,expected", [(7, 4, 9), (3, 0, 3), (1, 1, 1)])
+@pytest.mark.parametrize(("daily", "weekly", "expected"), [(7, 4, 9), (3, 0, 3), (1, 1, 1)])
 def test_prune_deletes_the_directories_outside_the_retention(
     tmp_path, settings, daily, weekly, expected
 ):

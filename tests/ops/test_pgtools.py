@@ -12,7 +12,7 @@ TOOLS = [PgTool(Path("/a/15"), 15), PgTool(Path("/b/18"), 18), PgTool(Path("/c/1
 
 
 @pytest.mark.parametrize(
-    "server,minimum,expected",
+    ("server", "minimum", "expected"),
     [(15, 0, 15), (16, 0, 16), (18, 0, 18), (17, 0, 18), (14, 0, 15), (15, 18, 18), (16, 17, 18)],
 )
 def test_choose(server, minimum, expected):
