@@ -107,7 +107,8 @@ def test_restore_drill(settings, tmp_path: Path, empty_database: Database):
     grievances = fill(office, page, grievances=12)
     assert GrievanceEvent.objects.filter(grievance__in=grievances).exists()
     assert Reply.objects.count() >= 12
-    assert FacebookComment.objects.count() == 4 and WebhookDelivery.objects.count() == 1
+    assert FacebookComment.objects.count() == 4
+    assert WebhookDelivery.objects.count() == 1
     attachments = list(Attachment.objects.all())
     assert len(attachments) == 6
 
@@ -118,7 +119,8 @@ def test_restore_drill(settings, tmp_path: Path, empty_database: Database):
         if item.suffix == ".enc":
             data = item.read_bytes()
             assert b"PGDMP" not in data[:100]
-            assert "নাগরিক".encode() not in data and b"Rahima" not in data
+            assert "নাগরিক".encode() not in data
+            assert b"Rahima" not in data
     out = io.StringIO()
     call_command("restore", str(backup), verify=True, stdout=out)
     assert "is complete" in out.getvalue()
