@@ -3,14 +3,14 @@
 Nothing personal leaves: `send_default_pii` is off (no user names, e-mail or IP addresses,
 cookies, SQL parameters), local variables are not captured (they hold citizens' names and
 comment text), request bodies, query strings and headers other than a few harmless ones are
-dropped, and every string that is left goes through the log masking (core/logging.py: phone
+dropped, a logged error keeps its message template without its parameters, and every string
+that is left goes through the log masking (core/logging.py: phone
 numbers, NID, e-mail, `access_token=`/`key=` values) plus the configured secrets themselves.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from contextlib import suppress
 from typing import Any
 
 from core.logging import mask_pii
@@ -56,12 +56,10 @@ def scrub_event(event: dict[str, Any], hint: dict[str, Any] | None = None) -> di
     if isinstance(user, dict):
         event["user"] = {"id": user["id"]} if "id" in user else {}
     logentry = event.get("logentry")
-    if isinstance(logentry, dict) and logentry.get("params"):
-        # The formatted message only, masked; parameters hold the raw values.
-        message = logentry.get("formatted") or logentry.get("message") or ""
-        with suppress(TypeError, ValueError):
-            message = str(logentry.get("message", "")) % tuple(logentry["params"])
-        event["logentry"] = {"message": message}
+    if isinstance(logentry, dict):
+        # The template only ("SMS to %s failed"): its parameters are where names, numbers and
+        # comment text would be, and no pattern finds a name.
+        event["logentry"] = {"message": str(logentry.get("message") or "")}
     event.pop("extra", None)
     for crumb in (event.get("breadcrumbs") or {}).get("values", []) or []:
         crumb.pop("data", None)
