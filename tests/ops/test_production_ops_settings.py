@@ -36,7 +36,7 @@ def _probe(**overrides: str) -> tuple[dict, str]:
     }
     env.update(PRODUCTION_ENV)
     env.update(overrides)
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: S603 -- this interpreter, a fixed script
         [sys.executable, "-c", PROBE],
         cwd=ROOT,
         env=env,
