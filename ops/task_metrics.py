@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from contextlib import suppress
+from functools import cache
 from typing import Any
 
 from celery import current_app
@@ -28,11 +29,15 @@ _warned = [False]
 
 
 def redis_client() -> Redis:
-    return Redis.from_url(
-        settings.REDIS_URL,
-        socket_connect_timeout=settings.REDIS_CONNECT_TIMEOUT,
-        socket_timeout=settings.REDIS_SOCKET_TIMEOUT,
+    """One connection pool per process (and per REDIS_URL, which tests change)."""
+    return _client(
+        settings.REDIS_URL, settings.REDIS_CONNECT_TIMEOUT, settings.REDIS_SOCKET_TIMEOUT
     )
+
+
+@cache
+def _client(url: str, connect_timeout: float, timeout: float) -> Redis:
+    return Redis.from_url(url, socket_connect_timeout=connect_timeout, socket_timeout=timeout)
 
 
 def task_queue(task: Any) -> str:
