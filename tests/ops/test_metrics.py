@@ -234,3 +234,21 @@ def test_dashboard_summary_age_from_the_setting(client, metrics_token, settings)
 
 def summary_ten_minutes_ago():
     return timezone.now() - timedelta(minutes=10)
+
+
+@pytest.mark.django_db
+def test_the_outbox_counts_can_use_small_partial_indexes():
+    """Only unsent rows are read: with sequential scans off, the planner finds an index."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        for table, where, index in (
+            ("grievances_reply", "NOT (state = 'sent')", "ops_reply_unsent"),
+            ("notifications_notification", "NOT (state = 'sent')", "ops_notification_unsent"),
+            ("facebook_facebookprivatereply", "NOT (state = 'sent')", "ops_fbprivate_unsent"),
+            ("facebook_webhookdelivery", "parked_at IS NOT NULL", "ops_fbwebhook_parked"),
+        ):
+            cursor.execute(f"EXPLAIN SELECT count(*) FROM {table} WHERE {where}")  # noqa: S608
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert index in plan, plan
