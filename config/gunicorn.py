@@ -27,8 +27,9 @@ limit_request_fields = 100
 limit_request_field_size = 8190
 
 accesslog = "-"
-# %(U)s is the path without the query string.
-access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss'
+# %(U)s is the path without the query string; the last field is the request id
+# (core/request_id.py), to find the request's own log lines and its tasks'.
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss %({x-request-id}o)s'
 
 
 # Prometheus (ops/metrics.py): with PROMETHEUS_MULTIPROC_DIR set, each worker process writes its

@@ -56,6 +56,7 @@ class Database:
     port: str = ""
     user: str = ""
     password: str = ""
+    sslmode: str = ""
 
     @classmethod
     def from_settings(cls, alias: str = "default") -> Database:
@@ -66,6 +67,7 @@ class Database:
             port=str(db.get("PORT") or ""),
             user=str(db.get("USER") or ""),
             password=str(db.get("PASSWORD") or ""),
+            sslmode=str((db.get("OPTIONS") or {}).get("sslmode", "")),
         )
 
     @classmethod
@@ -79,6 +81,7 @@ class Database:
             port=str(db.get("PORT") or ""),
             user=str(db.get("USER") or ""),
             password=str(db.get("PASSWORD") or ""),
+            sslmode=str((db.get("OPTIONS") or {}).get("sslmode", "")),
         )
 
     def connect(self) -> Any:
@@ -88,6 +91,7 @@ class Database:
             port=self.port or None,
             user=self.user or None,
             password=self.password or None,
+            sslmode=self.sslmode or None,
         )
 
     def server_major(self) -> int:
@@ -109,6 +113,8 @@ class Database:
         env.pop("PGPASSWORD", None)
         if self.password:
             env["PGPASSWORD"] = self.password
+        if self.sslmode:
+            env["PGSSLMODE"] = self.sslmode
         return env
 
 

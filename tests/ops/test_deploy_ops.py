@@ -79,3 +79,8 @@ def test_gunicorn_starts_with_an_empty_shared_metrics_directory(tmp_path, monkey
 def test_the_proxy_never_serves_the_operations_endpoints():
     conf = (ROOT / "deploy" / "nginx.conf").read_text()
     assert re.search(r"location /ops/ \{\s*return 404;\s*\}", conf)
+
+
+def test_the_access_log_carries_the_request_id():
+    settings = runpy.run_path(str(ROOT / "config" / "gunicorn.py"))
+    assert settings["access_log_format"].endswith("%({x-request-id}o)s")
