@@ -14,12 +14,15 @@ docs/operations.md describes the procedure around this module.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import tarfile
+import tempfile
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -248,40 +251,105 @@ def backup_verify(path: Path) -> dict[str, Any]:
     return manifest
 
 
+def _feed(command: list[str], path: Path, info: dict[str, Any], db: Database) -> str:
+    """Run `command` with the (decrypted) dump on its standard input; return its output.
+
+    Output and errors go to temporary files, not pipes: a program that writes much while we
+    are still writing its input would otherwise wait on us as we wait on it.
+    """
+    with (
+        (path / info["file"]).open("rb") as raw,
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+    ):
+        reader = SourceReader(raw, _key())
+        process = subprocess.Popen(  # noqa: S603 -- fixed argv, no shell
+            command, stdin=subprocess.PIPE, stdout=out, stderr=err, env=db.client_env()
+        )
+        if process.stdin is None:  # pragma: no cover -- PIPE given
+            raise BackupError(f"{command[0]}'s input did not open.")
+        try:
+            while chunk := reader.read(CHUNK_BYTES):
+                process.stdin.write(chunk)
+        except BrokenPipeError:
+            pass
+        except BaseException:  # a damaged file: stop the program before it acts on half
+            process.kill()
+            process.wait()
+            raise
+        finally:
+            with contextlib.suppress(BrokenPipeError):
+                process.stdin.close()
+        code = process.wait()
+        err.seek(0)
+        out.seek(0)
+        if code != 0:
+            message = err.read().decode(errors="replace").strip()[-2000:]
+            raise BackupError(f"{Path(command[0]).name} failed: {message}")
+        reader.drain()
+        _checked(reader, info, "database file")
+        return out.read().decode(errors="replace")
+
+
+_TOC_TABLE = re.compile(r"^\d+; \d+ \d+ TABLE (\S+) (\S+) ")
+
+
+def _tables_not_in_backup(toc: str, db: Database) -> list[str]:
+    """Tables of the target's public schema the backup does not have (e.g. made by a migration
+    after the backup): pg_restore --clean leaves them, and `migrate` would then fail on them."""
+    in_backup = {match.groups() for match in map(_TOC_TABLE.match, toc.splitlines()) if match}
+    with closing(db.connect()) as conn, conn.cursor() as cur:
+        cur.execute(
+            """
+            SELECT c.relname FROM pg_class c
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
+              AND NOT EXISTS (
+                SELECT 1 FROM pg_depend d
+                WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'
+              )
+            ORDER BY 1
+            """
+        )
+        return [name for (name,) in cur.fetchall() if ("public", name) not in in_backup]
+
+
+def _drop_tables(db: Database, tables: list[str]) -> None:
+    if not tables:
+        return
+    with closing(db.connect()) as conn, conn.cursor() as cur:
+        cur.execute(
+            "DROP TABLE IF EXISTS " + ", ".join(f'public."{t}"' for t in tables) + " CASCADE"
+        )
+        conn.commit()
+    logger.info("restore: dropped %d tables the backup does not have", len(tables))
+
+
 def _restore_database(path: Path, manifest: dict[str, Any], db: Database) -> None:
     info = manifest["database"]
     tool = pgtools.find(
         "pg_restore", server_major=db.server_major(), minimum=int(info["pg_dump_major"])
     )
-    command = [
-        str(tool.path),
-        *db.client_args(),
-        "--clean",
-        "--if-exists",
-        "--no-owner",
-        "--no-privileges",
-        "--single-transaction",
-        "--exit-on-error",
-        "--dbname",
-        db.name,
-    ]
-    with (path / info["file"]).open("rb") as raw:
-        reader = SourceReader(raw, _key())
-        process = subprocess.Popen(  # noqa: S603 -- fixed argv, no shell
-            command, stdin=subprocess.PIPE, stderr=subprocess.PIPE, env=db.client_env()
-        )
-        if process.stdin is None or process.stderr is None:  # pragma: no cover -- PIPE given
-            raise BackupError("pg_restore's pipes did not open.")
-        try:
-            while chunk := reader.read(CHUNK_BYTES):
-                process.stdin.write(chunk)
-            process.stdin.close()
-        except BrokenPipeError:
-            pass
-        stderr = process.stderr.read().decode(errors="replace")
-        if process.wait() != 0:
-            raise BackupError(f"pg_restore failed: {stderr.strip()[-2000:]}")
-    _checked(reader, info, "database file")
+    # Reads the whole file too, so a damaged backup is refused before anything is changed.
+    toc = _feed([str(tool.path), "--list"], path, info, db)
+    _drop_tables(db, _tables_not_in_backup(toc, db))
+    _feed(
+        [
+            str(tool.path),
+            *db.client_args(),
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--no-privileges",
+            "--single-transaction",
+            "--exit-on-error",
+            "--dbname",
+            db.name,
+        ],
+        path,
+        info,
+        db,
+    )
 
 
 def _restore_media(path: Path, manifest: dict[str, Any], media_root: Path) -> int:

@@ -20,7 +20,7 @@ from typing import Any
 import psycopg2
 import pytest
 from cryptography.fernet import Fernet
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from PIL import Image
 
@@ -166,3 +166,58 @@ def test_restore_drill(settings, tmp_path: Path, empty_database: Database):
         image = Image.open(handle)
         image.load()
         assert image.size == (32, 24)
+
+
+def test_a_restore_over_a_newer_schema_leaves_exactly_the_backup(
+    settings, tmp_path: Path, empty_database: Database
+):
+    """After a bad migration: a table the backup does not have is dropped, so the next
+    `migrate` can run that migration again; the backup's tables come back as they were."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.BACKUP_DIR = tmp_path / "backups"
+    settings.BACKUP_ENCRYPTION_KEY = ""
+    fill(district_office("DHA"), FacebookPageFactory(office=district_office("DHA")), grievances=3)
+    call_command("backup", stdout=io.StringIO())
+    (backup,) = [path for _, path in backups_list()]
+    restore = {"database_url": _url(empty_database), "no_media": True, "yes": True}
+    call_command("restore", backup.name, stdout=io.StringIO(), **restore)
+    with contextlib.closing(empty_database.connect()) as target:
+        before = _fingerprint(target)
+        with target.cursor() as cur:  # what a bad migration did after the backup
+            cur.execute("CREATE TABLE grievances_newthing (id bigint PRIMARY KEY)")
+            cur.execute("DELETE FROM grievances_reply")
+            cur.execute("ALTER TABLE grievances_grievance ADD COLUMN broken integer")
+        target.commit()
+    call_command("restore", backup.name, stdout=io.StringIO(), **restore)
+    with contextlib.closing(empty_database.connect()) as target:
+        after = _fingerprint(target)
+    assert "grievances_newthing" not in after
+    assert after == before
+
+
+def test_a_damaged_backup_is_refused_before_the_database_is_touched(
+    settings, tmp_path: Path, empty_database: Database
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.BACKUP_DIR = tmp_path / "backups"
+    settings.BACKUP_ENCRYPTION_KEY = Fernet.generate_key().decode()
+    fill(district_office("DHA"), FacebookPageFactory(office=district_office("DHA")), grievances=2)
+    call_command("backup", stdout=io.StringIO())
+    (backup,) = [path for _, path in backups_list()]
+    dump = backup / "database.dump.enc"
+    data = bytearray(dump.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    dump.write_bytes(bytes(data))
+    with contextlib.closing(empty_database.connect()) as target, target.cursor() as cur:
+        cur.execute("CREATE TABLE keep_me (id int)")
+        target.commit()
+    with pytest.raises(CommandError, match="does not decrypt"):
+        call_command(
+            "restore",
+            backup.name,
+            database_url=_url(empty_database),
+            yes=True,
+            stdout=io.StringIO(),
+        )
+    with contextlib.closing(empty_database.connect()) as target:
+        assert _tables(target) == ["keep_me"]
