@@ -19,8 +19,8 @@ def test_sixty_nightly_backups_keep_seven_days_and_four_weeks():
     # 2026-12-02 is a Wednesday; 02:30 in Dhaka is 20:30 UTC the day before.
     start = datetime(2026, 12, 1, 20, 30, tzinfo=UTC)
     keep = backups_to_keep(_nightly(60, start), daily=7, weekly=4, tz=DHAKA)
-    # The last seven nights, then the newest of each older ISO week: the Sundays (Dhaka) of
-    # the three weeks before this one (this week's newest is already among the seven).
+    # The last seven nights; the newest of each of the last four ISO weeks: this week's and
+    # last week's (Sunday 29 Nov, b3) are among the seven, then Sundays 22 and 15 Nov.
     assert keep == {"b0", "b1", "b2", "b3", "b4", "b5", "b6", "b10", "b17"}
     assert len(keep) == 9
 
