@@ -58,7 +58,7 @@ class Example:
 
 
 @dataclass(frozen=True, slots=True)
-class Suggestion:
+class Prediction:
     intent: str
     intent_confidence: float
     category: str | None  # None when the intent has no category
@@ -83,8 +83,8 @@ class TriageModel:
     category_model: CalibratedClassifierCV
     meta: dict[str, Any] = field(default_factory=dict)
 
-    def predict(self, texts: Sequence[str]) -> list[Suggestion]:
-        """Suggestions for `texts`, in order, in one pass (batch it: one call per batch)."""
+    def predict(self, texts: Sequence[str]) -> list[Prediction]:
+        """Predictions for `texts`, in order, in one pass (batch it: one call per batch)."""
         if not texts:
             return []
         features = self.vectorizer.transform(texts)
@@ -103,7 +103,7 @@ class TriageModel:
             else:
                 category, category_confidence = None, 0.0
             out.append(
-                Suggestion(
+                Prediction(
                     intent=intent,
                     intent_confidence=float(intent_p[row][i]),
                     category=category,
@@ -207,17 +207,17 @@ def _scores(truth: list[str], predicted: list[str], labels: list[str]) -> dict[s
 
 
 def evaluate(
-    predictions: Sequence[Suggestion] | Sequence[tuple[str, str | None]],
+    predictions: Sequence[Prediction] | Sequence[tuple[str, str | None]],
     examples: Sequence[Example],
     *,
     categories: Sequence[str],
 ) -> dict[str, Any]:
-    """Macro-F1, accuracy and confusion matrices of `predictions` (Suggestions, or pairs of
+    """Macro-F1, accuracy and confusion matrices of `predictions` (Predictions, or pairs of
     intent and category from another predictor) against `examples`, overall and by script.
 
     The category is scored on the examples that have one (grievances and questions), with the
     category the model would give whatever the intent it predicted."""
-    pairs = [(p.intent, p.category) if isinstance(p, Suggestion) else p for p in predictions]
+    pairs = [(p.intent, p.category) if isinstance(p, Prediction) else p for p in predictions]
     intent_labels = list(INTENTS)
     category_labels = list(categories)
     report: dict[str, Any] = {}
@@ -256,7 +256,7 @@ def evaluate(
     for i, e in enumerate(examples):
         by_script.setdefault(e.script or "unknown", []).append(i)
     report["by_script"] = {s: block(ix) for s, ix in sorted(by_script.items())}
-    suggestions = [p for p in predictions if isinstance(p, Suggestion)]
+    suggestions = [p for p in predictions if isinstance(p, Prediction)]
     if len(suggestions) == len(examples):
         report["intent_ece"] = _ece(
             [s.intent_confidence for s in suggestions],

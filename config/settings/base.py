@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "accounts",
     "offices",
     "grievances",
+    "triage",  # suggestions for new grievances (issue 13); no URLs of its own
     "integrations.notifications",
     "integrations.facebook",
     "demo",
@@ -370,3 +371,10 @@ LOGGING = {
 
 # Names shown in the language switch and the page title.
 SITE_NAME = _("Shunani")
+
+# Triage (triage/): the classifier's model file, and a switch for all of it. Without a model
+# file nothing is suggested and nothing else changes; `manage.py triage_train` writes one.
+TRIAGE_ENABLED = env.bool("TRIAGE_ENABLED", default=True)
+TRIAGE_MODEL_PATH = env(
+    "TRIAGE_MODEL_PATH", default=str(BASE_DIR / "triage" / "model" / "triage.joblib")
+)

@@ -26,6 +26,7 @@ from grievances.models import (
 from grievances.services._common import _event
 from grievances.services.notify import _citizen_send_filed
 from grievances.services.staff import Notice, staff_notify_all
+from grievances.services.triage import grievances_triage
 from grievances.tracking import (
     format_tracking_code,
     hash_access_key,
@@ -116,6 +117,8 @@ def grievance_create(
     grievance.full_clean()
     grievance.save()
     _event(grievance, Kind.CREATED, actor, to_status=S.NEW, to_office=office, is_public=True)
+    # A suggested category for the officer (web and officer entries are never set aside).
+    grievances_triage(grievances=[grievance])
     return grievance, access_key
 
 
