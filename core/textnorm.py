@@ -1,8 +1,10 @@
 """Text normalisation for Bangla, romanised Bangla ("Banglish") and English.
 
-One module, two users: the inbox search (`normalise_query`: only what cannot change what a
-stored text matches) and the triage classifier (`normalise`: everything, so that the many
-ways people type the same words on a phone look alike to the model).
+One module, two users: the inbox search (`normalise_query`) and the triage classifier
+(`normalise`: everything below, so that the many ways people type the same words on a phone
+look alike to the model). Search applies only the steps that cannot stop a query from
+matching a text stored as the citizen typed it (stored texts are not normalised: that would
+need the grievance's generated search columns changed), i.e. Latin digits and single spaces.
 
 What `normalise` does, in order:
 
@@ -106,16 +108,22 @@ def strip_zero_width(text: str) -> str:
 
 
 def normalise_query(text: str) -> str:
-    """For search boxes: NFC, no zero-width characters, Latin digits, single spaces. Nothing
-    that could stop a query from matching the text as it was stored."""
-    text = unicodedata.normalize("NFC", text)
-    text = to_latin_digits(strip_zero_width(text))
-    return _SPACES.sub(" ", text).strip()
+    """For search boxes: Latin digits (the search columns hold codes with Latin digits) and
+    single spaces. No NFC or zero-width removal: the stored text was not changed either."""
+    return _SPACES.sub(" ", to_latin_digits(text)).strip()
+
+
+_DOUBLE = re.compile(r"([a-z])\1")
 
 
 def _roman_word(match: re.Match[str]) -> str:
+    """The one spelling of a word; "plzz" is looked up as "plz" too."""
     word = match.group(0)
-    return ROMAN_SPELLINGS.get(word, word)
+    found = ROMAN_SPELLINGS.get(word)
+    if found is None:
+        single = _DOUBLE.sub(r"\1", word)
+        found = ROMAN_SPELLINGS.get(single, word) if single != word else word
+    return found
 
 
 def normalise(text: str) -> str:
