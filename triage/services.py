@@ -12,7 +12,6 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
 
 from accounts.models import User
 from triage.classifier import (
@@ -92,7 +91,6 @@ def suggestion_for(grievance_id: int) -> Suggestion | None:
     return Suggestion.objects.filter(grievance_id=grievance_id).first()
 
 
-@transaction.atomic
 def correction_record(
     *,
     grievance_id: int,
@@ -103,7 +101,8 @@ def correction_record(
     category: str = "",
 ) -> Correction | None:
     """An officer's decision, kept as a labelled example for the next training. Recorded only
-    for grievances the classifier made a suggestion for, and never for the system's own acts."""
+    for grievances the classifier made a suggestion for, and never for the system's own acts.
+    Called inside the deciding service's transaction (2 queries: the suggestion, the row)."""
     if actor is None:
         return None
     suggestion = Suggestion.objects.filter(grievance_id=grievance_id).first()

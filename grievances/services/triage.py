@@ -54,9 +54,9 @@ def _sets_aside(grievance: Grievance, prediction: Prediction, threshold: Decimal
     )
 
 
-@transaction.atomic
 def grievances_triage(*, grievances: Sequence[Grievance]) -> int:
-    """Suggest an intent and a category for grievances just created, in one batch, and set
+    """Call it in the transaction that created `grievances` (no savepoint of its own: the
+    ingestion's query budget). Suggest an intent and a category for grievances just created, in one batch, and set
     aside the Facebook comments read as praise or abuse/spam with at least the confidence
     their office asked for (`TriageSetting`). Returns how many were set aside.
 

@@ -49,7 +49,8 @@ def test_the_committed_model_reads_the_four_kinds_of_comment():
     assert [p.intent for p in found] == ["praise", "grievance", "question", "abuse_spam"]
     assert found[1].category == "land"
     assert found[2].category == "land"
-    assert found[0].category is None and found[0].category_confidence == 0.0
+    assert found[0].category is None
+    assert found[0].category_confidence == 0.0
 
 
 def test_predictions_are_in_order_with_probabilities_and_the_model_version(small_model):

@@ -64,10 +64,8 @@ def test_every_new_comment_gets_a_suggestion_with_confidence_and_model_version(p
     assert grievance.triage.category == "land"
     assert 0 < grievance.triage.intent_confidence <= 1
     assert 0 < grievance.triage.category_confidence <= 1
-    assert (
-        praise.triage.model_version
-        and praise.triage.model_version == grievance.triage.model_version
-    )
+    assert praise.triage.model_version
+    assert praise.triage.model_version == grievance.triage.model_version
     # Without the office's say-so nothing is set aside.
     assert {praise.status, grievance.status} == {S.NEW}
     assert not praise.triage.set_aside
@@ -83,7 +81,9 @@ def test_above_the_offices_threshold_praise_and_spam_are_set_aside_with_the_reas
     )
     assert (spam.status, spam.not_grievance_reason) == (S.NOT_GRIEVANCE, NotGrievanceReason.SPAM)
     assert grievance.status == S.NEW
-    assert praise.triage.set_aside and spam.triage.set_aside and not grievance.triage.set_aside
+    assert praise.triage.set_aside
+    assert spam.triage.set_aside
+    assert not grievance.triage.set_aside
     event = praise.events.get(kind=GrievanceEvent.Kind.STATUS_CHANGED)
     assert (event.from_status, event.to_status, event.is_public, event.actor) == (
         S.NEW,
