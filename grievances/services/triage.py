@@ -7,8 +7,12 @@ stays in the inbox (tab "all", filter "likely not a grievance"), keeps its Faceb
 can be answered publicly like any other; an officer takes it back with `grievance_triage_undo`.
 """
 
+from __future__ import annotations
+
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,9 +29,13 @@ from grievances.models import (
 )
 from grievances.services._common import _ensure_may_act, _event, _lock
 from grievances.workflow import can_transition, may_undo_set_aside
+from offices.models import Office
 from triage import services as triage
 from triage.classifier import SET_ASIDE_INTENTS, Prediction
 from triage.models import Decision
+
+if TYPE_CHECKING:
+    from grievances.services.intake import GrievanceDraft
 
 Kind = GrievanceEvent.Kind
 S = GrievanceStatus
@@ -44,80 +52,100 @@ REASON_INTENTS = {
 }
 
 
-def _sets_aside(grievance: Grievance, prediction: Prediction, threshold: Decimal | None) -> bool:
+def _sets_aside(channel: str, prediction: Prediction, threshold: Decimal | None) -> bool:
     return (
         threshold is not None
-        and grievance.channel in FACEBOOK_CHANNELS
-        and grievance.status == S.NEW
+        and channel in FACEBOOK_CHANNELS
         and prediction.intent in SET_ASIDE_INTENTS
         and Decimal(str(prediction.intent_confidence)) >= threshold
     )
 
 
-def grievances_triage(*, grievances: Sequence[Grievance]) -> int:
-    """Call it in the transaction that created `grievances` (no savepoint of its own: the
-    ingestion's query budget). Suggest an intent and a category for grievances just created, in one batch, and set
-    aside the Facebook comments read as praise or abuse/spam with at least the confidence
-    their office asked for (`TriageSetting`). Returns how many were set aside.
+@dataclass
+class TriagePlan:
+    """What the classifier made of a batch of drafts, before they are written: a prediction
+    for each (none without a model) and which are set aside."""
 
-    The grievances in memory are updated too (status, reason)."""
-    if not grievances:
-        return 0
-    predictions = triage.predict([g.description for g in grievances])
+    predictions: list[Prediction]
+    set_aside: list[bool]
+
+    def apply(self, grievances: Sequence[Grievance]) -> None:
+        """Unsaved grievances: those set aside become "not a grievance" with the reason."""
+        for grievance, prediction, aside in self._rows(grievances):
+            if aside:
+                grievance.status = S.NOT_GRIEVANCE
+                grievance.not_grievance_reason = SET_ASIDE_REASONS[prediction.intent]
+
+    def events(self, grievances: Sequence[Grievance]) -> list[GrievanceEvent]:
+        """For each grievance set aside, its internal STATUS_CHANGED event (new → not a
+        grievance) saying why: the classifier's reading, confidence and model. Not public:
+        nothing is sent to the citizen."""
+        return [
+            GrievanceEvent(
+                grievance=grievance,
+                kind=Kind.STATUS_CHANGED,
+                from_status=S.NEW,
+                to_status=S.NOT_GRIEVANCE,
+                is_public=False,
+                data={
+                    "triage": {
+                        "intent": prediction.intent,
+                        "confidence": round(prediction.intent_confidence, 4),
+                        "model_version": prediction.model_version,
+                    }
+                },
+                created_at=grievance.received_at,
+            )
+            for grievance, prediction, aside in self._rows(grievances)
+            if aside
+        ]
+
+    def store(self, grievances: Sequence[Grievance]) -> None:
+        """The suggestions of saved grievances (one INSERT)."""
+        triage.suggestions_store(
+            suggestions=[
+                triage.NewSuggestion(grievance.pk, prediction, set_aside=aside)
+                for grievance, prediction, aside in self._rows(grievances)
+            ]
+        )
+
+    def _rows(self, grievances: Sequence[Grievance]) -> list[tuple[Grievance, Prediction, bool]]:
+        if not self.predictions:
+            return []
+        return list(zip(grievances, self.predictions, self.set_aside, strict=True))
+
+
+def triage_plan(*, office: Office, drafts: Sequence[GrievanceDraft]) -> TriagePlan:
+    """Read a channel's batch of drafts for one office in one pass, and decide which are set
+    aside: Facebook comments read as praise or abuse/spam with at least the confidence the
+    office asked for (`TriageSetting`; none unless it asked)."""
+    predictions = triage.predict([d.description for d in drafts])
     if not predictions:
-        return 0
-    facebook_offices = {g.office_id for g in grievances if g.channel in FACEBOOK_CHANNELS}
-    thresholds = triage.set_aside_thresholds(facebook_offices) if facebook_offices else {}
-    new, aside = [], []
-    for grievance, prediction in zip(grievances, predictions, strict=True):
-        sets_aside = _sets_aside(grievance, prediction, thresholds.get(grievance.office_id))
-        new.append(triage.NewSuggestion(grievance.pk, prediction, set_aside=sets_aside))
-        if sets_aside:
-            aside.append((grievance, prediction))
-    triage.suggestions_store(suggestions=new)
-    if aside:
-        _set_aside(aside)
-    return len(aside)
-
-
-def _set_aside(items: list[tuple[Grievance, Prediction]]) -> None:
-    """new → not a grievance for a batch, with an internal STATUS_CHANGED event each saying
-    why (the classifier's reading, confidence and model). In a few queries, under the rules of
-    the workflow table; nothing is sent to the citizen (the event is not public)."""
-    assert can_transition(S.NEW, S.NOT_GRIEVANCE)  # noqa: S101 -- the table must allow it
-    now = timezone.now()
-    by_reason: dict[str, list[int]] = {}
-    for grievance, prediction in items:
-        by_reason.setdefault(SET_ASIDE_REASONS[prediction.intent], []).append(grievance.pk)
-    for reason, ids in by_reason.items():
-        Grievance.objects.filter(pk__in=ids, status=S.NEW).update(
-            status=S.NOT_GRIEVANCE,
-            not_grievance_reason=reason,
-            last_activity_at=now,
-            updated_at=now,
-        )
-    GrievanceEvent.objects.bulk_create(
-        GrievanceEvent(
-            grievance=grievance,
-            kind=Kind.STATUS_CHANGED,
-            from_status=S.NEW,
-            to_status=S.NOT_GRIEVANCE,
-            is_public=False,
-            data={
-                "triage": {
-                    "intent": prediction.intent,
-                    "confidence": round(prediction.intent_confidence, 4),
-                    "model_version": prediction.model_version,
-                }
-            },
-            created_at=now,
-        )
-        for grievance, prediction in items
+        return TriagePlan([], [])
+    wants = any(_may_set_aside(d.channel, p) for d, p in zip(drafts, predictions, strict=True))
+    threshold = triage.set_aside_thresholds([office.pk]).get(office.pk) if wants else None
+    # `S.NEW` → `S.NOT_GRIEVANCE` is a move the workflow table allows.
+    assert can_transition(S.NEW, S.NOT_GRIEVANCE)  # noqa: S101
+    return TriagePlan(
+        predictions,
+        [_sets_aside(d.channel, p, threshold) for d, p in zip(drafts, predictions, strict=True)],
     )
-    for grievance, prediction in items:
-        grievance.status = S.NOT_GRIEVANCE
-        grievance.not_grievance_reason = SET_ASIDE_REASONS[prediction.intent]
-        grievance.last_activity_at = now
+
+
+def _may_set_aside(channel: str, prediction: Prediction) -> bool:
+    return channel in FACEBOOK_CHANNELS and prediction.intent in SET_ASIDE_INTENTS
+
+
+def grievances_triage(*, grievances: Sequence[Grievance]) -> None:
+    """A suggested intent and category for grievances already saved (a web filing, an
+    officer's entry): shown to the officer, never acted on. In the caller's transaction."""
+    predictions = triage.predict([g.description for g in grievances]) if grievances else []
+    if predictions:
+        triage.suggestions_store(
+            suggestions=[
+                triage.NewSuggestion(g.pk, p) for g, p in zip(grievances, predictions, strict=True)
+            ]
+        )
 
 
 @transaction.atomic

@@ -166,3 +166,13 @@ def test_triage_predict_names_the_bad_line(tmp_path):
     source.write_text('{"text": "ok"}\n{"txt": 1}\n', encoding="utf-8")
     with pytest.raises(CommandError, match="line 2"):
         call_command("triage_predict", "--input", str(source), stdout=io.StringIO())
+
+
+def test_the_fast_features_are_the_vectorizers_own(small_model):
+    texts = [*TEXTS, "", "a b cd", "plzzzz 🙏🙏🙏", *TEXTS]  # the second pass reads the cache
+
+    fast = small_model.features(texts)
+    slow = small_model.vectorizer.transform(texts)
+
+    assert fast.shape == slow.shape
+    assert abs(fast - slow).max() < 1e-6

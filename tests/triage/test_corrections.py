@@ -14,7 +14,6 @@ from grievances.services import (
     grievance_categorise,
     grievance_create_batch,
     grievance_mark_not_grievance,
-    grievances_triage,
 )
 from grievances.services.intake import GrievanceDraft
 from tests.grievances.factories import GrievanceFactory
@@ -42,7 +41,6 @@ def facebook(office, *texts):
             for t in texts
         ],
     )
-    grievances_triage(grievances=grievances)
     return grievances
 
 

@@ -39,7 +39,6 @@ from grievances.services import (
     feedback_record_from_facebook,
     grievance_create_batch,
     grievance_record_source_changes,
-    grievances_triage,
 )
 from integrations.facebook.graph import GraphComment, GraphFeedChange, GraphPost
 from integrations.facebook.models import FacebookComment, FacebookItemKind, FacebookPage
@@ -434,9 +433,8 @@ def _create_grievances(page: FacebookPage, rows: list[FacebookComment]) -> list[
         )
         for row in rows
     ]
+    # Triage reads the batch in there: praise and spam may be set aside (issue 13).
     grievances = grievance_create_batch(office=page.office, drafts=drafts)
-    # The classifier reads the whole batch at once; praise and spam may be set aside.
-    grievances_triage(grievances=grievances)
     for row, grievance in zip(rows, grievances, strict=True):
         row.grievance = grievance
         # The grievance was made from the text as it is now; its edits are events below.
