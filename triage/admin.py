@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from triage.models import Correction, Suggestion, TriageSetting
 
@@ -25,10 +26,10 @@ class SuggestionAdmin(admin.ModelAdmin):
     list_filter = ("intent", "set_aside", "model_version")
     raw_id_fields = ("grievance",)
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
 
@@ -45,8 +46,8 @@ class CorrectionAdmin(admin.ModelAdmin):
     list_filter = ("decision", "intent", "model_version")
     raw_id_fields = ("grievance", "actor")
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

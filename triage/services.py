@@ -145,10 +145,10 @@ def correction_examples() -> list[Example]:
     """Officers' corrections as examples: the latest decision per grievance that names an
     intent. A category decision alone completes the intent of the grievance's other decision
     (a grievance categorised was accepted); a correction without any intent is left out."""
-    latest: dict[int | None, dict[str, str]] = {}
-    texts: dict[int | None, str] = {}
+    latest: dict[int, dict[str, str]] = {}
+    texts: dict[int, str] = {}
     for c in Correction.objects.order_by("created_at", "id").iterator():
-        key = c.grievance_id if c.grievance_id is not None else -c.pk
+        key: int = c.grievance_id if c.grievance_id is not None else -c.pk
         labels = latest.setdefault(key, {})
         if c.decision == Decision.UNDONE:
             labels.pop("intent", None)

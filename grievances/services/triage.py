@@ -41,9 +41,12 @@ Kind = GrievanceEvent.Kind
 S = GrievanceStatus
 
 # The reason recorded when the classifier sets a comment aside, by the intent it read.
-SET_ASIDE_REASONS = {"praise": NotGrievanceReason.PRAISE, "abuse_spam": NotGrievanceReason.SPAM}
+SET_ASIDE_REASONS: dict[str, str] = {
+    "praise": NotGrievanceReason.PRAISE,
+    "abuse_spam": NotGrievanceReason.SPAM,
+}
 # An officer's "not a grievance" reason, read as the intent the text had.
-REASON_INTENTS = {
+REASON_INTENTS: dict[str, str] = {
     NotGrievanceReason.PRAISE: "praise",
     NotGrievanceReason.QUESTION_ANSWERED: "question",
     NotGrievanceReason.SPAM: "abuse_spam",

@@ -33,7 +33,7 @@ class Command(BaseCommand):
         source: TextIO = options["input"].open(encoding="utf-8") if options["input"] else sys.stdin
         with source:
             texts = [self._text(n, line) for n, line in enumerate(source, 1) if line.strip()]
-        out: TextIO = (
+        out: Any = (
             options["output"].open("w", encoding="utf-8") if options["output"] else self.stdout
         )
         try:
