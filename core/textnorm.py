@@ -126,13 +126,21 @@ def _roman_word(match: re.Match[str]) -> str:
     return found
 
 
+def _twice(match: re.Match[str]) -> str:
+    return match.group(1) * 2
+
+
+def _once(match: re.Match[str]) -> str:
+    return match.group(1)
+
+
 def normalise(text: str) -> str:
     """The classifier's view of a text (see the module's docstring for each step)."""
     text = unicodedata.normalize("NFC", text)
     text = strip_zero_width(text)
     text = to_latin_digits(text).translate(_PUNCTUATION_TABLE).lower()
-    text = _REPEATED_LETTER.sub(r"\1\1", text)
-    text = _REPEATED_MARK.sub(r"\1", text)
+    text = _REPEATED_LETTER.sub(_twice, text)
+    text = _REPEATED_MARK.sub(_once, text)
     text = _LATIN_WORD.sub(_roman_word, text)
     return _SPACES.sub(" ", text).strip()
 

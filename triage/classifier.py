@@ -83,23 +83,30 @@ class TriageModel:
     intent_model: CalibratedClassifierCV
     category_model: CalibratedClassifierCV
     meta: dict[str, Any] = field(default_factory=dict)
-    # word → its n-grams' feature numbers: most of a prediction's time is finding them.
+    # token → its n-grams' feature numbers: most of a prediction's time is finding them.
     _word_features: dict[str, list[int]] = field(default_factory=dict, repr=False)
 
     def features(self, texts: Sequence[str]) -> Any:
         """`self.vectorizer.transform(texts)`, the same matrix, several times faster: each
-        word's n-grams are looked up in the vocabulary once per process, not once per text."""
+        token (as typed, between spaces) is normalised and its n-grams looked up in the
+        vocabulary once per process, not once per text. `normalise` works token by token
+        (NFC, digits, case, repeats and spellings never cross a space), so this is exact."""
         vocabulary = self.vectorizer.vocabulary_
         cache = self._word_features
         indices: list[int] = []
         indptr = [0]
         for text in texts:
-            for word in normalise(text).split():
-                found = cache.get(word)
+            for token in text.split():
+                found = cache.get(token)
                 if found is None:
-                    found = [vocabulary[g] for g in _word_ngrams(word) if g in vocabulary]
+                    found = [
+                        vocabulary[g]
+                        for word in normalise(token).split()
+                        for g in _word_ngrams(word)
+                        if g in vocabulary
+                    ]
                     if len(cache) < WORD_CACHE_SIZE:
-                        cache[word] = found
+                        cache[token] = found
                 indices.extend(found)
             indptr.append(len(indices))
         counts = sparse.csr_matrix(

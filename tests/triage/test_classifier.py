@@ -169,7 +169,9 @@ def test_triage_predict_names_the_bad_line(tmp_path):
 
 
 def test_the_fast_features_are_the_vectorizers_own(small_model):
-    texts = [*TEXTS, "", "a b cd", "plzzzz 🙏🙏🙏", *TEXTS]  # the second pass reads the cache
+    corpus = [e.text for e in triage.corpus_examples(split="test")]
+    odd = ["", "a b cd", "plzzzz 🙏🙏🙏", "জায\u09bcগা।।\u200d ০১৭", "A\u200bB  c\td"]
+    texts = [*TEXTS, *odd, *corpus, *TEXTS]  # the second pass reads the cache
 
     fast = small_model.features(texts)
     slow = small_model.vectorizer.transform(texts)
