@@ -123,6 +123,7 @@ def test_triage_train_learns_from_corrections_and_writes_its_report(office, offi
 
     report = json.loads((tmp_path / "model.evaluation.json").read_text(encoding="utf-8"))
     assert report["model"]["from_corrections"] == 1
+    assert report["officer_decisions"] == {"count": 1, "agreed_with_suggestion": 0}
     assert report["model"]["bytes"] == output.stat().st_size < 20_000_000
     assert report["overall"]["intent"]["macro_f1"] > 0.8
     assert set(report["by_script"]) == {"bn", "rom", "en", "mixed"}

@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand
 
 from triage import classifier
 from triage import services as triage
+from triage.models import Correction, Decision
 
 
 def report_path(model_path: Path) -> Path:
@@ -62,6 +63,12 @@ class Command(BaseCommand):
             **model.meta,
         }
         report["test_examples"] = len(test)
+        # How often officers decided what was suggested: the model's score on real comments.
+        decided = list(Correction.objects.exclude(decision=Decision.UNDONE))
+        report["officer_decisions"] = {
+            "count": len(decided),
+            "agreed_with_suggestion": sum(c.agrees for c in decided),
+        }
         path = report_path(output)
         path.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
