@@ -34,10 +34,15 @@ def model_path() -> Path:
 
 
 def current_model() -> TriageModel | None:
-    """The model in use, or None when triage is switched off or no model was trained yet."""
+    """The model in use, or None when triage is switched off, no model was trained yet, or
+    the file cannot be read (then it is logged): triage never stops a grievance arriving."""
     if not settings.TRIAGE_ENABLED:
         return None
-    model = load_current(model_path())
+    try:
+        model = load_current(model_path())
+    except Exception:
+        logger.exception("The triage model at %s cannot be loaded.", model_path())
+        return None
     if model is None:
         logger.warning("No triage model at %s: run `manage.py triage_train`.", model_path())
     return model

@@ -111,6 +111,30 @@ def test_no_model_file_means_no_predictions(settings, tmp_path):
     assert triage.predict(TEXTS) == []
 
 
+def test_an_unreadable_model_file_means_no_predictions(settings, tmp_path, caplog):
+    broken = tmp_path / "broken.joblib"
+    broken.write_bytes(b"not a model")
+    settings.TRIAGE_MODEL_PATH = str(broken)
+
+    assert triage.predict(TEXTS) == []
+    assert "cannot be loaded" in caplog.text
+
+
+@pytest.mark.django_db
+def test_grievances_still_arrive_when_the_model_cannot_be_read(settings, tmp_path, office):
+    from tests.grievances.factories import GrievanceFactory
+    from triage.models import Suggestion
+
+    broken = tmp_path / "broken.joblib"
+    broken.write_bytes(b"not a model")
+    settings.TRIAGE_MODEL_PATH = str(broken)
+
+    grievance = GrievanceFactory(office=office)
+
+    assert grievance.pk
+    assert not Suggestion.objects.exists()
+
+
 def test_triage_switched_off_means_no_predictions(settings):
     settings.TRIAGE_ENABLED = False
     assert triage.predict(TEXTS) == []
