@@ -22,9 +22,10 @@ from django.db.models import BooleanField, F, Func, Q, Value
 
 from core.cache import cache_get, cache_set
 from core.calendar import DHAKA, add_working_days, dhaka_date
-from core.digits import to_latin_digits
+from core.textnorm import normalise_query
 from grievances.forms import normalise_bd_mobile
 from grievances.models import OPEN_STATUSES, GrievanceQuerySet, GrievanceStatus, GrievanceTier
+from triage.models import NOT_GRIEVANCE_INTENTS, Intent
 
 PAGE_SIZE = 25
 COUNT_CAP = 100
@@ -70,6 +71,11 @@ _NEW_TAB_ORDER = SortOrder(("channel_rank", "received_at"))
 _DATETIME_KEYS = {"sort_due_at", "last_activity_at", "received_at"}
 
 
+# The triage filter: what the classifier suggested when the grievance arrived (triage app).
+SUGGESTED_NOT_GRIEVANCE = "not_grievance"
+SUGGESTED_GRIEVANCE = "grievance"
+
+
 @dataclass(frozen=True)
 class InboxFilters:
     tab: str = DEFAULT_TAB
@@ -83,6 +89,7 @@ class InboxFilters:
     assignee_id: int | None = None
     received_from: date | None = None
     received_to: date | None = None
+    suggested: str = ""  # SUGGESTED_NOT_GRIEVANCE, SUGGESTED_GRIEVANCE or "" (any)
 
 
 @dataclass
@@ -128,7 +135,11 @@ def apply_filters(
         qs = qs.filter(received_at__gte=_start_of(filters.received_from))
     if filters.received_to:
         qs = qs.filter(received_at__lt=_start_of(filters.received_to) + timedelta(days=1))
-    q = to_latin_digits(filters.q.strip())
+    if filters.suggested == SUGGESTED_NOT_GRIEVANCE:
+        qs = qs.filter(triage__intent__in=NOT_GRIEVANCE_INTENTS)
+    elif filters.suggested == SUGGESTED_GRIEVANCE:
+        qs = qs.filter(triage__intent=Intent.GRIEVANCE)
+    q = normalise_query(filters.q)
     phone = normalise_bd_mobile(q)
     if phone:
         # A mobile number is looked up as the citizen's form stored it, on its own index; the

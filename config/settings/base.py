@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "accounts",
     "offices",
     "grievances",
+    "triage",  # suggestions for new grievances (issue 13); no URLs of its own
     "integrations.notifications",
     "integrations.facebook",
     "demo",
@@ -412,3 +413,9 @@ LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT  # type: ignore[index]
 SENTRY_DSN = env("SENTRY_DSN", default="")
 SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default="production")
 SENTRY_RELEASE = env("SENTRY_RELEASE", default="")
+# Triage (triage/): the classifier's model file, and a switch for all of it. Without a model
+# file nothing is suggested and nothing else changes; `manage.py triage_train` writes one.
+TRIAGE_ENABLED = env.bool("TRIAGE_ENABLED", default=True)
+TRIAGE_MODEL_PATH = env(
+    "TRIAGE_MODEL_PATH", default=str(BASE_DIR / "triage" / "model" / "triage.joblib")
+)

@@ -92,6 +92,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             assignee_id=data.get("assignee") or None,
             received_from=data["received_from"],
             received_to=data["received_to"],
+            suggested=data["suggested"],
         )
         cursor = data["cursor"]
     page = grievance_inbox_for_user(
