@@ -401,8 +401,6 @@ METRICS_TOKEN = env("METRICS_TOKEN", default="")
 METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])
 # Dotted path of a callable returning when the dashboards' newest summary was computed.
 METRICS_SUMMARY_AGE_SOURCE = env("METRICS_SUMMARY_AGE_SOURCE", default="")
-# The dashboards' summaries say when they were last computed (dashboards/metrics.py).
-METRICS_SUMMARY_AGE_SOURCE = METRICS_SUMMARY_AGE_SOURCE or "dashboards.metrics.computed_at"
 # Personal data of grievances closed more than this many years ago is erased (ops/erasure.py).
 PERSONAL_DATA_RETENTION_YEARS = env.int("PERSONAL_DATA_RETENTION_YEARS", default=5)
 CELERY_BEAT_SCHEDULE["personal-data-erasure"] = {
