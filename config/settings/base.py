@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "triage",  # suggestions for new grievances (issue 13); no URLs of its own
     "integrations.notifications",
     "integrations.facebook",
+    "dashboards",
     "demo",
     "benchmarks",  # its `generate_load` command only: no models, no URLs
 ]
@@ -338,6 +339,12 @@ CELERY_BEAT_SCHEDULE["notifications-sweep"] = {
     # retries ran out in a long gateway outage) go again.
     "task": "integrations.notifications.tasks.notification_sweep_task",
     "schedule": 5 * 60,  # seconds
+}
+
+CELERY_BEAT_SCHEDULE["dashboards-refresh"] = {
+    # The dashboards' summaries: only the offices touched since the last run (dashboards/).
+    "task": "dashboards.tasks.dashboards_refresh_task",
+    "schedule": 3 * 60,  # seconds
 }
 
 REST_FRAMEWORK = {
