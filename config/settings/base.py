@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "integrations.facebook",
     "demo",
     "benchmarks",  # its `generate_load` command only: no models, no URLs
+    "api",
 ]
 
 MIDDLEWARE = [
