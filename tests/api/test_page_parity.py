@@ -115,8 +115,10 @@ def _snapshot(pk):
     for moment in ("accepted_at", "due_at", "resolved_at", "closed_at", "first_responded_at"):
         fields[f"{moment} set"] = getattr(g, moment) is not None
     events = [  # a reply's event names its reply: compared through the replies instead
-        (e.kind, e.actor_id, e.from_status, e.to_status, e.from_office_id, e.to_office_id)
-        + (e.note, e.is_public, json.dumps(_without(e.data, "reply_id"), sort_keys=True))
+        (
+            *(e.kind, e.actor_id, e.from_status, e.to_status, e.from_office_id, e.to_office_id),
+            *(e.note, e.is_public, json.dumps(_without(e.data, "reply_id"), sort_keys=True)),
+        )
         for e in g.events.order_by("created_at", "pk")
     ]
     replies = [
