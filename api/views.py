@@ -741,21 +741,21 @@ class CitizenFileView(PublicView):
 def _track_data(grievance: Grievance, *, private: bool) -> dict[str, Any]:
     grievance.timeline = grievance_public_timeline(grievance=grievance)  # type: ignore[attr-defined]
     grievance.private = private  # type: ignore[attr-defined]
-    serializer_class = s.TrackPrivateSerializer if private else s.TrackSerializer
-    return dict(serializer_class(grievance).data)
+    grievance.yours = grievance if private else None  # type: ignore[attr-defined]
+    return dict(s.TrackSerializer(grievance).data)
 
 
 class CitizenTrackView(PublicView):
     @extend_schema(
         operation_id="citizen_track",
         summary="Track a grievance: public view, or the citizen's own with the key",
-        description="Without `key` the public page's facts; with the right `key` also the "
-        "description and the contact the citizen gave. A wrong key is a 404, like an unknown "
+        description="Without `key` the public page's facts; with the right `key` also "
+        "`yours`: the description and the contact the citizen gave. A wrong key is a 404, like an unknown "
         "code. Rate limited like the tracking page.",
         parameters=[
             OpenApiParameter("key", str, required=False, description="The private access key.")
         ],
-        responses={200: s.TrackPrivateSerializer, **_errors(400, 404, 429)},
+        responses={200: s.TrackSerializer, **_errors(400, 404, 429)},
         tags=["citizens"],
         auth=[],
     )

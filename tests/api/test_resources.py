@@ -294,8 +294,9 @@ def test_tracking_public_and_private(api, office):
     assert "Rahim" not in json.dumps(public)
     assert "1712345678" not in json.dumps(public)
     assert private["private"] is True
-    assert private["description"] == grievance.description
-    assert private["citizen_phone"] == "+8801712345678"
+    assert public["yours"] is None
+    assert private["yours"]["description"] == grievance.description
+    assert private["yours"]["citizen_phone"] == "+8801712345678"
     assert api.get(url, {"key": "wrong"}).status_code == 404
     assert api.get(reverse("api:citizen-track", args=["nonsense"])).status_code == 404
     # Bangla digits and lower case are the same code.
