@@ -24,14 +24,13 @@ EARLIEST_DATE = date(2000, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
 
 
-def _sensible_date(value: date | None) -> date | None:
-    if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+def _sensible_date(value: date) -> None:
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
         raise serializers.ValidationError(
             _("Give a date between %(earliest)s and %(latest)s.")
             % {"earliest": EARLIEST_DATE.isoformat(), "latest": LATEST_DATE.isoformat()},
             code="date_out_of_range",
         )
-    return value
 
 
 class StrictSerializer(serializers.Serializer):
