@@ -223,6 +223,10 @@ _CONFIRM = serializers.BooleanField(
 )
 
 
+class EmptySerializer(StrictSerializer):
+    """No fields: an empty JSON object, or no body."""
+
+
 class AcceptSerializer(StrictSerializer):
     note = serializers.CharField(max_length=4000, allow_blank=True, required=False, default="")
 

@@ -184,3 +184,33 @@ def test_both_refuse_personal_data_without_the_confirmation(client, world, actio
     assert answer.status_code == 400
     assert answer.json()["code"] == "privacy_confirmation_required"
     assert _snapshot(on_page.pk) == before == _snapshot(on_api.pk)
+
+
+def test_retrying_a_failed_reply_leaves_the_same_state(client, world):
+    from grievances.models import Reply, ReplyState
+
+    on_page, on_api = (GrievanceFactory(office=world["office"]) for _ in range(2))
+    replies = {}
+    for grievance in (on_page, on_api):
+        reply = services.reply_create(
+            grievance=grievance, author=world["gro"], body="On it.", to_facebook=False
+        )
+        Reply.objects.filter(pk=reply.pk).update(state=ReplyState.FAILED, attempts=3)
+        replies[grievance.pk] = reply.pk
+    before = _snapshot(on_page.pk)
+
+    client.force_login(world["gro"])
+    page = client.post(
+        reverse("grievances:officer-reply-retry", args=[on_page.pk, replies[on_page.pk]])
+    )
+    api = APIClient()
+    api.force_login(world["gro"])
+    answer = api.post(
+        reverse("api:grievance-reply-retry", args=[on_api.pk, replies[on_api.pk]]),
+        {},
+        format="json",
+    )
+
+    assert page.status_code == 302
+    assert answer.status_code == 200, answer.json()
+    assert _snapshot(on_page.pk) == _snapshot(on_api.pk) != before
