@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from api import views
 
@@ -24,4 +24,6 @@ urlpatterns = [
     path("categories/", views.CategoryListView.as_view(), name="category-list"),
     path("citizen/grievances/", views.CitizenFileView.as_view(), name="citizen-file"),
     path("citizen/grievances/<str:code>/", views.CitizenTrackView.as_view(), name="citizen-track"),
+    # Last: whatever matched nothing above is the API's JSON 404.
+    re_path(r"^(?P<rest>.*)$", views.NotFoundView.as_view(), name="not-found"),
 ]

@@ -852,3 +852,14 @@ class CitizenTrackView(PublicView):
         if grievance is None:
             raise Http404
         return Response(_track_data(grievance, private=False))
+
+
+class NotFoundView(PublicView):
+    """Anything else under /api/v1/ (an unknown path, a negative id): the API's JSON 404, not
+    the site's page."""
+
+    @extend_schema(exclude=True)
+    def get(self, request: Request, rest: str = "") -> Response:
+        raise Http404
+
+    post = put = patch = delete = get

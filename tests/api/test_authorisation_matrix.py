@@ -101,6 +101,8 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     # citizens: public (the private view needs the key: the "citizen" principal sends it)
     "api:citizen-file": {"POST": statuses(201)},
     "api:citizen-track": {"GET": PUBLIC},
+    # anything else under /api/v1/
+    "api:not-found": {"GET": statuses(404), "POST": statuses(404)},
 }
 
 
@@ -293,6 +295,8 @@ def _url_kwargs(route: str, world: World, given: dict[str, Any]) -> dict[str, An
         kwargs.setdefault("pk", world.grievance.pk)
     if "<str:code>" in route:
         kwargs.setdefault("code", world.grievance.tracking_code)
+    if "(?P<rest>" in route:
+        kwargs.setdefault("rest", "grievances/-1/")
     return kwargs
 
 

@@ -219,3 +219,13 @@ def test_far_dates_are_a_400_not_an_overflow(api, write_key):
         )
         body = _assert_shape(response, 400, "validation_error")
         assert body["fields"]["received_to"][0]["code"] == "date_out_of_range"
+
+
+def test_unknown_paths_and_negative_ids_are_the_apis_json_404(api, write_key):
+    for path in (
+        "/api/v1/nothing/",
+        "/api/v1/grievances/-5/",
+        "/api/v1/grievances/1/replies/-2/retry/",
+    ):
+        _assert_shape(api.get(path, **key_header(write_key)), 404, "not_found")
+        _assert_shape(api.post(path, {}, format="json", **key_header(write_key)), 404, "not_found")
