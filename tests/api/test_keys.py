@@ -173,3 +173,32 @@ def test_the_admin_revokes(client, officer, office):
     )
 
     assert key_authenticate(raw) is None
+
+
+def test_a_superusers_key_is_held_to_its_offices(office, other_office):
+    superuser = UserFactory(is_superuser=True)
+    theirs = GrievanceFactory(office=other_office)
+    _, key = api_key_create(name="s", owner=superuser, scope=ApiKeyScope.WRITE, offices=[office])
+
+    scoped = key_scope_user(key)
+
+    assert staff_access_for(scoped).readable_office_ids() == [office.pk]
+    assert not access_for(scoped, theirs).may_read
+    assert access_for(scoped, GrievanceFactory(office=office)).may_manage
+
+
+def test_an_officers_write_key_cannot_do_what_only_the_gro_may(officer, office, other_office):
+    from rest_framework.test import APIClient
+
+    raw, _ = api_key_create(name="w", owner=officer, scope=ApiKeyScope.WRITE, offices=[office])
+    grievance = GrievanceFactory(office=office)
+
+    response = APIClient().post(
+        reverse("api:grievance-transfer", args=[grievance.pk]),
+        {"office": other_office.pk, "reason": "x"},
+        format="json",
+        HTTP_AUTHORIZATION=f"Api-Key {raw}",
+    )
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "permission_denied"
