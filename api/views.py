@@ -402,6 +402,11 @@ def _act_duplicate(user: User, g: Grievance, data: dict[str, Any]) -> None:
     )
 
 
+def _act_triage_undo(user: User, g: Grievance, data: dict[str, Any]) -> None:
+    _valid(f.NoteOnlyForm(_form_data(data)))
+    services.grievance_triage_undo(grievance=g, actor=user)
+
+
 def _act_reply(user: User, g: Grievance, data: dict[str, Any]) -> None:
     clean = _valid(f.ReplyForm(_form_data(data)))
     services.reply_create(
@@ -461,6 +466,12 @@ ACTIONS: dict[str, tuple[type[Serializer], Act, str, dict[str, Any]]] = {
         _act_duplicate,
         "Merge it into the grievance it repeats",
         {"original": "DHA-2611-00042", "note": ""},
+    ),
+    "triage-undo": (
+        s.EmptySerializer,
+        _act_triage_undo,
+        "Take back a grievance the classifier set aside (it is new again)",
+        {},
     ),
     "reply": (
         s.ReplyCreateSerializer,

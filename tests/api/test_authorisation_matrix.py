@@ -92,6 +92,7 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "api:grievance-reopen": {"POST": ACT},
     "api:grievance-close": {"POST": MANAGE},
     "api:grievance-reply-retry": {"POST": ACT},
+    "api:grievance-triage-undo": {"POST": ACT},
     # reference data: public
     "api:division-list": {"GET": PUBLIC},
     "api:district-list": {"GET": PUBLIC},
@@ -173,7 +174,31 @@ def _failed_reply_scenario(world: World) -> Call:
     return Call({**_pk(world), "reply_id": reply.pk}, {})
 
 
+def set_aside_by_triage(grievance: Grievance) -> None:
+    """As the classifier leaves a praise comment above the office's threshold."""
+    from triage.models import Suggestion
+
+    Grievance.objects.filter(pk=grievance.pk).update(
+        status="not_grievance", not_grievance_reason="praise"
+    )
+    Suggestion.objects.update_or_create(
+        grievance=grievance,
+        defaults={
+            "intent": "praise",
+            "intent_confidence": 0.97,
+            "model_version": "test",
+            "set_aside": True,
+        },
+    )
+
+
+def _triage_undo_scenario(world: World) -> Call:
+    set_aside_by_triage(world.grievance)
+    return Call(_pk(world), {})
+
+
 SCENARIOS: dict[str, Callable[[World], Call]] = {
+    "api:grievance-triage-undo": _triage_undo_scenario,
     "api:grievance-reply-retry": _failed_reply_scenario,
     "api:grievance-create": lambda w: Call(
         body={"office": w.office.pk, "intake_via": "phone", "description": "ময়লা জমে আছে।"}

@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 from grievances import services
 from grievances.models import Category, Grievance, StaffNotification
 from offices.models import OfficeRole
+from tests.api.test_authorisation_matrix import set_aside_by_triage
 from tests.grievances.factories import GrievanceFactory
 from tests.offices.factories import OfficeMembershipFactory, district_office
 
@@ -51,6 +52,7 @@ CASES = {
     "not-a-grievance": ("not-grievance", None, lambda w: {"reason": "praise", "note": "Thanks"}),
     "duplicate": ("duplicate", None, lambda w: {"original": w["original"].tracking_code}),
     "reply": ("reply", _accept, lambda w: {"body": "We are on it.", "to_facebook": False}),
+    "triage-undo": ("triage-undo", lambda g, gro: set_aside_by_triage(g), lambda w: {}),
     "resolve": (
         "resolve",
         _accept,
