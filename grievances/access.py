@@ -15,6 +15,8 @@
 
     office_access_for(user, office)           # the same, for work in an office (a new entry)
 
+    limit_access(user, office_ids=[...], reads_everything=False)   # an API key's bounds
+
 The rules:
 - read: members of the grievance's office; national staff and superusers every grievance; the
   GRO or head of the appeal officer's office (the parent office) reads the grievances escalated
@@ -31,7 +33,7 @@ Reading another office's grievance is the selectors' 404; a forbidden action on 
 grievance is a 403 (PermissionDenied).
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
@@ -58,10 +60,16 @@ class StaffAccess:
     is_superuser: bool
     is_national: bool
     roles: Mapping[int, str]
+    # Limited to `roles` even for national staff (an API key naming offices: `limit_access`).
+    office_scoped: bool = False
 
     @property
     def reads_everything(self) -> bool:
-        return self.is_authenticated and (self.is_national or self.is_superuser)
+        return (
+            self.is_authenticated
+            and not self.office_scoped
+            and (self.is_national or self.is_superuser)
+        )
 
     @property
     def may_write(self) -> bool:
@@ -174,6 +182,36 @@ def staff_access_for(user: User | AnonymousUser) -> StaffAccess:
         )
         setattr(user, _CACHE_ATTR, cached)
     return cached
+
+
+def limit_access(
+    user: User, *, office_ids: Iterable[int], reads_everything: bool = False
+) -> StaffAccess:
+    """Narrow what `user` may do, for the rest of this user object's life, to an API key's
+    bounds: never more than the user has. With `reads_everything` (a national viewer's read
+    key) every office is read and nothing changed; otherwise only the named offices among the
+    user's own, in the user's role there (a superuser's key acts as the head of each), and
+    national staff still change nothing."""
+    full = staff_access_for(user)
+    limited: StaffAccess
+    if reads_everything and full.reads_everything:
+        limited = StaffAccess(is_authenticated=True, is_superuser=False, is_national=True, roles={})
+    else:
+        wanted = set(office_ids)
+        roles = (
+            dict.fromkeys(wanted, str(OfficeRole.HEAD))
+            if full.is_superuser
+            else {pk: role for pk, role in full.roles.items() if pk in wanted}
+        )
+        limited = StaffAccess(
+            is_authenticated=True,
+            is_superuser=False,
+            is_national=full.is_national,
+            roles=roles,
+            office_scoped=True,
+        )
+    setattr(user, _CACHE_ATTR, limited)
+    return limited
 
 
 def forget_access(user: User | AnonymousUser) -> None:

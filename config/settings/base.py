@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "dashboards",
     "demo",
     "benchmarks",  # its `generate_load` command only: no models, no URLs
+    "api",
 ]
 
 MIDDLEWARE = [
