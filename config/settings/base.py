@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "demo",
     "benchmarks",  # its `generate_load` command only: no models, no URLs
     "api",
+    "open311",
 ]
 
 MIDDLEWARE = [
@@ -371,3 +372,12 @@ LOGGING = {
 
 # Names shown in the language switch and the page title.
 SITE_NAME = _("Shunani")
+
+# --- Open311 GeoReport v2 (/open311/v2/) ------------------------------------------------------
+# One jurisdiction: clients may leave `jurisdiction_id` out; if they send one, it must be this.
+OPEN311_JURISDICTION_ID = env("OPEN311_JURISDICTION_ID", default="bd.gov.shunani")
+OPEN311_CONTACT = env(
+    "OPEN311_CONTACT", default="Shunani grievance portal: ask the portal's administrators."
+)
+# Seconds a GET answer is served from the cache (and may be by clients and proxies).
+OPEN311_CACHE_SECONDS = env.int("OPEN311_CACHE_SECONDS", default=300)

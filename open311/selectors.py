@@ -1,0 +1,124 @@
+"""Reads for Open311: what any member of the public may see of a grievance, and nothing more.
+
+The public tracking page is the measure (DESIGN.md §3.2): status, office, category, place and
+dates, and the office's public replies. Never the citizen's name, phone, e-mail, description,
+files or coordinates, never internal notes. Grievances set aside as "not a grievance" (spam,
+abuse, praise) are not service requests and are not listed.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q
+
+from grievances.models import (
+    OPEN_STATUSES,
+    Category,
+    Grievance,
+    GrievanceEvent,
+    GrievanceQuerySet,
+    GrievanceStatus,
+)
+from open311.models import Open311Token
+
+# Open311 knows two states. "Resolved" is closed: the office has published its answer (the
+# citizen may still reopen or appeal, and it then reads open again).
+OPEN311_OPEN = tuple(str(s) for s in OPEN_STATUSES)
+OPEN311_CLOSED = (
+    str(GrievanceStatus.RESOLVED),
+    str(GrievanceStatus.CLOSED),
+    str(GrievanceStatus.DUPLICATE),
+)
+OPEN311_STATUSES = {"open": OPEN311_OPEN, "closed": OPEN311_CLOSED}
+
+# The specification's default: a span of 90 days or the first 1,000 requests, whichever is
+# smaller.
+MAX_SPAN_DAYS = 90
+MAX_REQUESTS = 1000
+
+
+def open311_status(status: str) -> str:
+    return "open" if status in OPEN311_OPEN else "closed"
+
+
+def service_list() -> list[Category]:
+    return list(Category.objects.filter(is_active=True).order_by("sort_order", "name_en"))
+
+
+def service_get(*, service_code: str) -> Category | None:
+    return Category.objects.filter(slug=service_code, is_active=True).first()
+
+
+def _published() -> GrievanceQuerySet:
+    return Grievance.objects.filter(status__in=OPEN311_OPEN + OPEN311_CLOSED).select_related(
+        "office", "district", "upazila", "category"
+    )
+
+
+@dataclass(frozen=True)
+class RequestQuery:
+    """A GET requests query, already checked: either ids, or a window with filters."""
+
+    ids: tuple[str, ...] = ()
+    start: datetime | None = None
+    end: datetime | None = None
+    service_codes: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()  # "open" / "closed"
+
+
+@dataclass
+class PublicRequest:
+    grievance: Grievance
+    status_notes: str
+
+
+def request_list(*, query: RequestQuery) -> list[PublicRequest]:
+    """Newest first, at most MAX_REQUESTS. Two queries: the rows (an index range on
+    `received_at`, open311's index), then the latest public note of each."""
+    grievances = _published()
+    if query.ids:
+        grievances = grievances.filter(tracking_code__in=query.ids[:MAX_REQUESTS])
+    else:
+        assert query.start is not None  # noqa: S101  # the view fills in the window
+        assert query.end is not None  # noqa: S101
+        grievances = grievances.filter(received_at__gte=query.start, received_at__lte=query.end)
+        if query.service_codes:
+            grievances = grievances.filter(category__slug__in=query.service_codes)
+        if query.statuses:
+            wanted = [s for status in query.statuses for s in OPEN311_STATUSES[status]]
+            grievances = grievances.filter(status__in=wanted)
+    rows = list(grievances.order_by("-received_at", "-id")[:MAX_REQUESTS])
+    notes = _latest_public_notes([g.pk for g in rows])
+    return [PublicRequest(grievance=g, status_notes=notes.get(g.pk, "")) for g in rows]
+
+
+def request_get(*, service_request_id: str) -> PublicRequest | None:
+    found = request_list(query=RequestQuery(ids=(service_request_id,)))
+    return found[0] if found else None
+
+
+def _latest_public_notes(grievance_ids: list[int]) -> dict[int, str]:
+    """The office's latest words on each grievance, as its tracking page shows them: a public
+    reply by staff, or the answer published when it was resolved. One query (DISTINCT ON)."""
+    if not grievance_ids:
+        return {}
+    office_words = Q(kind=GrievanceEvent.Kind.PUBLIC_REPLY) | Q(
+        kind=GrievanceEvent.Kind.STATUS_CHANGED, to_status=GrievanceStatus.RESOLVED
+    )
+    events = (
+        GrievanceEvent.objects.filter(
+            office_words,
+            grievance_id__in=grievance_ids,
+            is_public=True,
+            actor__isnull=False,
+        )
+        .exclude(note="")
+        .order_by("grievance_id", "-created_at", "-pk")
+        .distinct("grievance_id")
+        .values_list("grievance_id", "note")
+    )
+    return dict(events)
+
+
+def token_get(*, token: str) -> Open311Token | None:
+    return Open311Token.objects.select_related("grievance").filter(token=token[:32]).first()
