@@ -36,7 +36,7 @@ def hash_key(raw_key: str) -> str:
 
 def _split(raw_key: str) -> str | None:
     """The prefix of a well-formed key, or None."""
-    parts = raw_key.strip().split("_")
+    parts = raw_key.strip().split("_", 2)
     if len(parts) != 3 or parts[0] != KEY_PREFIX or len(parts[1]) != PREFIX_BYTES * 2:
         return None
     return parts[1]

@@ -89,3 +89,27 @@ class ApiKey(TimeStampedModel):
 
     def is_usable_at(self, now: datetime) -> bool:
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class IdempotentRequest(models.Model):
+    """A POST made with an `Idempotency-Key` header, and the answer it got: a retry with the
+    same key (by the same key or user) gets the same answer and changes nothing again.
+    Kept IDEMPOTENCY_HOURS; only successful answers are kept (a refused request changed
+    nothing, so repeating it is safe)."""
+
+    # "key:<api key id>" or "user:<user id>": whose key space the header lives in.
+    principal = models.CharField(max_length=40)
+    key = models.CharField(max_length=255)
+    # The method, path and body hash: the same key for another request is refused.
+    fingerprint = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["principal", "key"], name="api_idempotency_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.principal} {self.key}"

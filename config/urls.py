@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", api_docs, name="api-docs"),
+    path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("integrations/facebook/", include("integrations.facebook.urls")),

@@ -114,3 +114,11 @@ def test_the_admin_shows_the_key_once_and_stores_its_hash(client, office):
     # Never again: the change page does not show it.
     page = client.get(reverse("admin:api_apikey_change", args=[key.pk])).content.decode()
     assert raw not in page
+
+
+def test_every_fresh_key_authenticates_whatever_characters_its_secret_has(officer, office):
+    """The secret is URL-safe base64, which has `_` and `-`: many keys, each one found."""
+    raws = [api_key_create(name=f"k{i}", owner=officer, offices=[office])[0] for i in range(40)]
+
+    assert any("_" in raw.split("_", 2)[2] for raw in raws)
+    assert all(key_authenticate(raw) is not None for raw in raws)
