@@ -154,10 +154,7 @@ _XSD_TYPES = """
 
 
 def _xsd(body: str) -> str:
-    return (
-        '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">'
-        f"{_XSD_TYPES}{body}</xs:schema>"
-    )
+    return f'<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">{_XSD_TYPES}{body}</xs:schema>'
 
 
 XML_SCHEMAS = {

@@ -63,7 +63,11 @@ def test_without_a_point_the_address_or_the_district_attribute_names_the_distric
     no_point = {"lat": "", "long": ""}
     client.post(
         f"{BASE}/requests.json",
-        {**filing(**no_point), "address_string": "Zindabazar, Sylhet Sadar, Sylhet", "api_key": write_key},
+        {
+            **filing(**no_point),
+            "address_string": "Zindabazar, Sylhet Sadar, Sylhet",
+            "api_key": write_key,
+        },
     )
     client.post(
         f"{BASE}/requests.json",
@@ -164,3 +168,13 @@ def test_filing_shares_the_web_forms_limit_per_client(client, write_key, setting
 
     assert statuses == [201, 429]
     assert Grievance.objects.count() == 2
+
+
+def test_other_systems_post_without_a_csrf_token(write_key):
+    from django.test import Client
+
+    browserless = Client(enforce_csrf_checks=True)
+
+    response = browserless.post(f"{BASE}/requests.json", {**filing(), "api_key": write_key})
+
+    assert response.status_code == 201

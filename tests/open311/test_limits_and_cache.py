@@ -35,9 +35,7 @@ def test_another_client_has_its_own_count(client, settings):
     assert (first.status_code, other.status_code, again.status_code) == (200, 200, 429)
 
 
-def test_requests_are_served_from_the_cache_for_a_few_minutes(
-    client, django_assert_num_queries
-):
+def test_requests_are_served_from_the_cache_for_a_few_minutes(client, django_assert_num_queries):
     office = district_office("DHA")
     first = GrievanceFactory(office=office)
     client.get(f"{BASE}/requests.json")

@@ -209,7 +209,11 @@ def test_filters_by_service_status_and_dates(client, office, officer, land):
         resolved.tracking_code,
     }
     assert ids("service_code=land&status=closed") == {resolved.tracking_code}
-    assert ids("status=open") == {on_land.tracking_code, other.tracking_code, accepted.tracking_code}
+    assert ids("status=open") == {
+        on_land.tracking_code,
+        other.tracking_code,
+        accepted.tracking_code,
+    }
     start = (timezone.now() - timedelta(days=45)).date().isoformat()
     end = (timezone.now() - timedelta(days=20)).isoformat()
     assert ids(f"start_date={start}&end_date={end}") == {accepted.tracking_code}
