@@ -15,7 +15,7 @@ class Open311Token(models.Model):
     grievance = models.OneToOneField(
         "grievances.Grievance", on_delete=models.CASCADE, related_name="open311_token"
     )
-    api_key_prefix = models.CharField(_("API key"), max_length=16)
+    api_key_prefix = models.CharField(_("API key prefix"), max_length=16)
     jurisdiction_id = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

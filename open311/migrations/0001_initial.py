@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('token', models.CharField(max_length=32, unique=True)),
-                ('api_key_prefix', models.CharField(max_length=16, verbose_name='API key')),
+                ('api_key_prefix', models.CharField(max_length=16, verbose_name='API key prefix')),
                 ('jurisdiction_id', models.CharField(blank=True, max_length=100)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('grievance', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='open311_token', to='grievances.grievance')),
