@@ -281,5 +281,8 @@ def test_requests_take_two_queries_whatever_their_number(
 
     with django_assert_max_num_queries(2):
         response = client.get(f"{BASE}/requests.json")
+    with django_assert_max_num_queries(3):  # the service's id first
+        by_service = client.get(f"{BASE}/requests.json?service_code=land")
 
     assert len(response.json()) == 5
+    assert len(by_service.json()) == 5
