@@ -77,7 +77,8 @@ def request_list(*, query: RequestQuery) -> list[PublicRequest]:
     (an index range on `received_at`, open311's indexes), then the latest public note of each."""
     grievances = _published()
     if query.ids:
-        grievances = grievances.filter(tracking_code__in=query.ids[:MAX_REQUESTS])
+        ids = [code.upper() for code in query.ids[:MAX_REQUESTS]]
+        grievances = grievances.filter(tracking_code__in=ids)
     else:
         assert query.start is not None  # noqa: S101  # the view fills in the window
         assert query.end is not None  # noqa: S101
