@@ -20,8 +20,10 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, logout
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import resolve_url
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from redis.exceptions import RedisError
 
 from accounts.models import User
@@ -34,6 +36,10 @@ SESSION_STARTED = "auth_started_at"
 SESSION_LAST_SEEN = "auth_last_seen_at"
 # Where a signed-in user can see or change anything that is not public.
 TWO_FACTOR_AREAS = ("/officer/", "/admin/", "/api/")
+# The REST API answers JSON, not a redirect to the code page. A request authenticated by an
+# API key (Authorization: Api-Key ...) is not a session: two-factor does not apply to it.
+JSON_API_AREA = "/api/v1/"
+API_KEY_SCHEME = "api-key "
 
 
 class SessionTimeoutMiddleware:
@@ -93,9 +99,12 @@ class OtpRequiredMiddleware:
         if (
             request.path.startswith(TWO_FACTOR_AREAS)
             and isinstance(user, User)
+            and not _sent_api_key(request)
             and not user.is_verified()  # type: ignore[attr-defined]  # django-otp's middleware
             and user_must_use_otp(user=user)
         ):
+            if request.path.startswith(JSON_API_AREA):
+                return _two_factor_required()
             next_url = (
                 request.get_full_path()
                 if request.method == "GET"
@@ -104,3 +113,19 @@ class OtpRequiredMiddleware:
             backend = request.session.get(BACKEND_SESSION_KEY, "")
             return pending_start(request, user=user, backend=backend, next_url=next_url)
         return self.get_response(request)
+
+
+def _sent_api_key(request: HttpRequest) -> bool:
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    return request.path.startswith(JSON_API_AREA) and header.lower().startswith(API_KEY_SCHEME)
+
+
+def _two_factor_required() -> HttpResponse:
+    """The API's error shape (api/errors.py): a 403 the client can act on."""
+    message = _("Verify your sign-in with the two-factor code first.")
+    messages = {}
+    for language in ("bn", "en"):
+        with translation.override(language):
+            messages[language] = str(message)
+    body = {"code": "two_factor_required", "message": str(message), "messages": messages}
+    return JsonResponse(body, status=403)

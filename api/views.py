@@ -583,9 +583,12 @@ def _int_param(request: Request, name: str) -> int | None:
     raw = request.query_params.get(name) or ""
     if not raw:
         return None
-    if not raw.isdigit() or int(raw) > s.MAX_ID:
-        raise exceptions.ValidationError({name: ["A valid integer is required."]}, code="invalid")
-    return int(raw)
+    field = s.serializers.IntegerField(min_value=1, max_value=s.MAX_ID)
+    try:
+        value: int = field.run_validation(raw)
+    except exceptions.ValidationError as error:
+        raise exceptions.ValidationError({name: error.detail}) from error
+    return value
 
 
 def _reference_schema(serializer: type[Serializer], summary: str, *params: str) -> Any:

@@ -13,8 +13,18 @@ Paths in REQUEST_BODY_LIMIT_EXEMPT_PATHS (Meta's webhook) enforce their own limi
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+# Paths answered in JSON (the REST API's error shape, api/errors.py), not with the HTML page.
+JSON_PATHS = ("/api/v1/",)
+
+_JSON_REFUSALS = {
+    413: ("request_too_large", _("The request body is too large.")),
+    411: ("length_required", _("Send the body with a Content-Length.")),
+}
 
 
 class RequestBodyLimitMiddleware:
@@ -46,7 +56,19 @@ def body_refusal(request: HttpRequest) -> HttpResponse | None:
 
 def _refuse(request: HttpRequest, *, status: int) -> HttpResponse:
     megabytes = max(1, settings.REQUEST_BODY_MAX_BYTES // (1024 * 1024))
-    response = render(request, "413.html", {"max_mb": megabytes}, status=status)
+    if request.path.startswith(JSON_PATHS):
+        response: HttpResponse = JsonResponse(_json_refusal(status), status=status)
+    else:
+        response = render(request, "413.html", {"max_mb": megabytes}, status=status)
     # The client may still be sending; don't keep the connection for the rest of it.
     response["Connection"] = "close"
     return response
+
+
+def _json_refusal(status: int) -> dict[str, object]:
+    code, message = _JSON_REFUSALS[status]
+    messages = {}
+    for language in ("bn", "en"):
+        with translation.override(language):
+            messages[language] = str(message)
+    return {"code": code, "message": str(message), "messages": messages}
