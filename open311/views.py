@@ -7,6 +7,7 @@ then goes through the web form's own limit, checks and service.
 """
 
 import hashlib
+import json
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from functools import wraps
@@ -104,9 +105,7 @@ def open311_endpoint(view: View) -> View:
 
 def _jurisdiction_error(request: HttpRequest, fmt: str) -> HttpResponse | None:
     """One jurisdiction: `jurisdiction_id` may be left out; if given, it must be ours."""
-    given = (
-        request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id") or ""
-    ).strip()
+    given = request.GET.get("jurisdiction_id", "").strip()
     if given and given != settings.OPEN311_JURISDICTION_ID:
         return formats.errors(fmt, 404, _("jurisdiction_id %(id)s not found.") % {"id": given[:50]})
     return None
@@ -303,53 +302,87 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     return formats.render(fmt, "service_requests", items)
 
 
-def _filing_input(request: HttpRequest) -> FilingInput:
-    post = request.POST
+class BadBody(ValueError):
+    pass
+
+
+def _post_params(request: HttpRequest) -> dict[str, str]:
+    """The POST's parameters: form-encoded as GeoReport v2 sends them, or (for clients of the
+    REST API) one JSON object of the same names, `attribute` possibly a nested object."""
+    if request.content_type != "application/json":
+        return {name: request.POST.get(name, "") for name in request.POST}
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        raise BadBody from None
+    if not isinstance(body, dict):
+        raise BadBody
+    params = {}
+    for name, value in body.items():
+        if name == "attribute" and isinstance(value, dict):
+            params.update({f"attribute[{k}]": _scalar(v) for k, v in value.items()})
+        else:
+            params[str(name)] = _scalar(value)
+    return params
+
+
+def _scalar(value: object) -> str:
+    return (
+        str(value) if isinstance(value, str | int | float) and not isinstance(value, bool) else ""
+    )
+
+
+def _filing_input(params: dict[str, str]) -> FilingInput:
     attributes = {
-        name[len("attribute[") : -1]: post.get(name, "")
-        for name in post
+        name[len("attribute[") : -1]: value
+        for name, value in params.items()
         if name.startswith("attribute[") and name.endswith("]")
     }
     return FilingInput(
-        service_code=post.get("service_code", "").strip(),
-        lat=post.get("lat", "").strip(),
-        long=post.get("long", "").strip(),
-        address_string=post.get("address_string", "").strip(),
-        description=post.get("description", ""),
-        first_name=post.get("first_name", ""),
-        last_name=post.get("last_name", ""),
-        phone=post.get("phone", ""),
-        email=post.get("email", ""),
-        jurisdiction_id=post.get("jurisdiction_id", "").strip(),
+        service_code=params.get("service_code", "").strip(),
+        lat=params.get("lat", "").strip(),
+        long=params.get("long", "").strip(),
+        address_string=params.get("address_string", "").strip(),
+        description=params.get("description", ""),
+        first_name=params.get("first_name", ""),
+        last_name=params.get("last_name", ""),
+        phone=params.get("phone", ""),
+        email=params.get("email", ""),
+        jurisdiction_id=params.get("jurisdiction_id", "").strip(),
         attributes=attributes,
     )
 
 
-def _raw_key(request: HttpRequest) -> str:
+def _raw_key(request: HttpRequest, params: dict[str, str]) -> str:
     """`api_key` in the body, as GeoReport v2 sends it; or the REST API's header."""
     header = request.headers.get("Authorization", "")
     if header[:8].lower() == "api-key ":
         return header[8:].strip()
-    return request.POST.get("api_key", "").strip()
+    return params.get("api_key", "").strip()
 
 
 def _file(request: HttpRequest, fmt: str) -> HttpResponse:
-    key = key_authenticate(_raw_key(request))
+    try:
+        params = _post_params(request)
+    except BadBody:
+        return formats.errors(fmt, 400, _("The body is not a form or a JSON object."))
+    key = key_authenticate(_raw_key(request, params))
     if key is None:
         return formats.errors(fmt, 403, _("api_key is missing, unknown, expired or revoked."))
     if not key.may_write:
         return formats.errors(
             fmt, 403, _("This api_key may read only; filing needs the write scope.")
         )
-    if (error := _jurisdiction_error(request, fmt)) is not None:
-        return error
+    given = params.get("jurisdiction_id", "").strip()
+    if given and given != settings.OPEN311_JURISDICTION_ID:
+        return formats.errors(fmt, 404, _("jurisdiction_id %(id)s not found.") % {"id": given[:50]})
     # The web form's limit, per client address, the same counter.
     limit = ratelimit_check(scope="grievance-file", client=client_key(request))
     if not limit.allowed:
         return _too_many(fmt, limit.retry_after)
     try:
         grievance, token = open311_request_file(
-            data=_filing_input(request), api_key_prefix=key.prefix
+            data=_filing_input(params), api_key_prefix=key.prefix
         )
     except FilingRefused as refused:
         return formats.errors(fmt, 400, *refused.problems)

@@ -178,3 +178,15 @@ def test_other_systems_post_without_a_csrf_token(write_key):
     response = browserless.post(f"{BASE}/requests.json", {**filing(), "api_key": write_key})
 
     assert response.status_code == 201
+
+
+def test_a_json_object_body_is_read_like_the_form(client, write_key):
+    body = {**filing(lat="", long=""), "attribute": {"district": "sylhet"}, "api_key": write_key}
+
+    response = client.post(f"{BASE}/requests.json", body, content_type="application/json")
+    broken = client.post(f"{BASE}/requests.json", "[1,", content_type="application/json")
+
+    assert response.status_code == 201
+    assert Grievance.objects.get().office.code == "SYL"
+    assert broken.status_code == 400
+    assert_valid(broken, "errors")
