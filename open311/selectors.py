@@ -16,7 +16,6 @@ from grievances.models import (
     Category,
     Grievance,
     GrievanceEvent,
-    GrievanceQuerySet,
     GrievanceStatus,
 )
 from open311.models import Open311Token
@@ -49,12 +48,6 @@ def service_get(*, service_code: str) -> Category | None:
     return Category.objects.filter(slug=service_code, is_active=True).first()
 
 
-def _published() -> GrievanceQuerySet:
-    return Grievance.objects.filter(status__in=OPEN311_OPEN + OPEN311_CLOSED).select_related(
-        "office", "district", "upazila", "category"
-    )
-
-
 @dataclass(frozen=True)
 class RequestQuery:
     """A GET requests query, already checked: either ids, or a window with filters."""
@@ -66,16 +59,80 @@ class RequestQuery:
     statuses: tuple[str, ...] = ()  # "open" / "closed"
 
 
-@dataclass
+Names = tuple[str, str]  # (English, Bangla)
+
+
+@dataclass(frozen=True, slots=True)
 class PublicRequest:
-    grievance: Grievance
+    """One service request as anyone may see it: plain values, no model rows (a page holds a
+    thousand of them)."""
+
+    id: int
+    code: str
+    status: str
+    received_at: datetime
+    updated_at: datetime
+    deadline: datetime | None  # the current one, while open
+    office: Names
+    district: Names
+    latitude: float | None
+    longitude: float | None
+    upazila: Names | None
+    service_code: str | None
+    service: Names | None
     status_notes: str
+
+
+_COLUMNS = (
+    "id",
+    "tracking_code",
+    "status",
+    "received_at",
+    "last_public_update_at",
+    "resolved_at",
+    "closed_at",
+    "due_at",
+    "first_response_due_at",
+    "office__name_en",
+    "office__name_bn",
+    "district__name_en",
+    "district__name_bn",
+    "district__latitude",
+    "district__longitude",
+    "upazila__name_en",
+    "upazila__name_bn",
+    "category__slug",
+    "category__name_en",
+    "category__name_bn",
+)
+
+
+def _public_request(row: tuple, notes: dict[int, str]) -> PublicRequest:
+    (pk, code, status, received, public_update, resolved, closed, due, first_due) = row[:9]
+    (office_en, office_bn, district_en, district_bn, lat, lon) = row[9:15]
+    (upazila_en, upazila_bn, slug, service_en, service_bn) = row[15:]
+    return PublicRequest(
+        id=pk,
+        code=code,
+        status=open311_status(status),
+        received_at=received,
+        updated_at=max(m for m in (received, public_update, resolved, closed) if m is not None),
+        deadline=(due or first_due) if status in OPEN311_OPEN else None,
+        office=(office_en, office_bn),
+        district=(district_en, district_bn),
+        latitude=float(lat) if lat is not None else None,
+        longitude=float(lon) if lon is not None else None,
+        upazila=(upazila_en, upazila_bn) if upazila_en is not None else None,
+        service_code=slug,
+        service=(service_en, service_bn) if slug is not None else None,
+        status_notes=notes.get(pk, ""),
+    )
 
 
 def request_list(*, query: RequestQuery) -> list[PublicRequest]:
     """Newest first, at most MAX_REQUESTS. Two queries (three with a service_code): the rows
     (an index range on `received_at`, open311's indexes), then the latest public note of each."""
-    grievances = _published()
+    grievances = Grievance.objects.filter(status__in=OPEN311_OPEN + OPEN311_CLOSED)
     if query.ids:
         ids = [code.upper() for code in query.ids[:MAX_REQUESTS]]
         grievances = grievances.filter(tracking_code__in=ids)
@@ -93,9 +150,9 @@ def request_list(*, query: RequestQuery) -> list[PublicRequest]:
         if query.statuses:
             wanted = [s for status in query.statuses for s in OPEN311_STATUSES[status]]
             grievances = grievances.filter(status__in=wanted)
-    rows = list(grievances.order_by("-received_at", "-id")[:MAX_REQUESTS])
-    notes = _latest_public_notes([g.pk for g in rows])
-    return [PublicRequest(grievance=g, status_notes=notes.get(g.pk, "")) for g in rows]
+    rows = list(grievances.order_by("-received_at", "-id").values_list(*_COLUMNS)[:MAX_REQUESTS])
+    notes = _latest_public_notes([row[0] for row in rows])
+    return [_public_request(row, notes) for row in rows]
 
 
 def request_get(*, service_request_id: str) -> PublicRequest | None:

@@ -36,7 +36,6 @@ from open311.selectors import (
     OPEN311_STATUSES,
     PublicRequest,
     RequestQuery,
-    open311_status,
     request_get,
     request_list,
     service_get,
@@ -180,47 +179,34 @@ def service_definition(request: HttpRequest, service_code: str, fmt: str) -> Htt
 # --- service requests ---------------------------------------------------------------------------
 
 
-def _place(request: PublicRequest) -> str:
-    grievance = request.grievance
-    parts = [grievance.upazila.name] if grievance.upazila else []
-    return ", ".join([*parts, grievance.district.name])
-
-
-def _request_item(request: PublicRequest) -> dict[str, Any]:
+def _request_item(request: PublicRequest, english: bool) -> dict[str, Any]:
     """What the public tracking page shows, in GeoReport's words. The place is the district's
     (its centre): never a point the citizen gave."""
-    grievance = request.grievance
-    category = grievance.category
-    district = grievance.district
-    updated = max(
-        moment
-        for moment in (
-            grievance.received_at,
-            grievance.last_public_update_at,
-            grievance.resolved_at,
-            grievance.closed_at,
-        )
-        if moment is not None
-    )
+    pick = 0 if english else 1
+    place = [request.upazila[pick]] if request.upazila else []
     return {
-        "service_request_id": grievance.tracking_code,
-        "status": open311_status(grievance.status),
+        "service_request_id": request.code,
+        "status": request.status,
         "status_notes": request.status_notes or None,
-        "service_name": category.name if category else None,
-        "service_code": category.slug if category else None,
+        "service_name": request.service[pick] if request.service else None,
+        "service_code": request.service_code,
         "description": None,  # the citizen's words are private (the tracking page's rule)
-        "agency_responsible": grievance.office.name,
+        "agency_responsible": request.office[pick],
         "service_notice": None,
-        "requested_datetime": _iso(grievance.received_at),
-        "updated_datetime": _iso(updated),
-        "expected_datetime": _iso(grievance.current_deadline) if grievance.is_open else None,
-        "address": _place(request),
+        "requested_datetime": _iso(request.received_at),
+        "updated_datetime": _iso(request.updated_at),
+        "expected_datetime": _iso(request.deadline),
+        "address": ", ".join([*place, request.district[pick]]),
         "address_id": None,
         "zipcode": None,
-        "lat": float(district.latitude) if district.latitude is not None else None,
-        "long": float(district.longitude) if district.longitude is not None else None,
+        "lat": request.latitude,
+        "long": request.longitude,
         "media_url": None,
     }
+
+
+def _english() -> bool:
+    return (get_language() or "bn").startswith("en")
 
 
 def _parse_moment(text: str, *, end_of_day: bool) -> datetime | None:
@@ -298,7 +284,8 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     query = _request_query(request)
     if isinstance(query, list):
         return formats.errors(fmt, 400, *query)
-    items = [_request_item(r) for r in request_list(query=query)]
+    english = _english()
+    items = [_request_item(r, english) for r in request_list(query=query)]
     return formats.render(fmt, "service_requests", items)
 
 
@@ -410,7 +397,7 @@ def request_detail(request: HttpRequest, service_request_id: str, fmt: str) -> H
         return formats.errors(
             fmt, 404, _("service_request_id %(id)s not found.") % {"id": service_request_id[:50]}
         )
-    return formats.render(fmt, "service_requests", [_request_item(found)])
+    return formats.render(fmt, "service_requests", [_request_item(found, _english())])
 
 
 @open311_endpoint
