@@ -9,7 +9,7 @@ abuse, praise) are not service requests and are not listed.
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 
 from grievances.models import (
     OPEN_STATUSES,
@@ -107,10 +107,10 @@ _COLUMNS = (
 )
 
 
-def _public_request(row: tuple, notes: dict[int, str]) -> PublicRequest:
+def _public_request(row: tuple) -> PublicRequest:
     (pk, code, status, received, public_update, resolved, closed, due, first_due) = row[:9]
     (office_en, office_bn, district_en, district_bn, lat, lon) = row[9:15]
-    (upazila_en, upazila_bn, slug, service_en, service_bn) = row[15:]
+    (upazila_en, upazila_bn, slug, service_en, service_bn, notes) = row[15:]
     return PublicRequest(
         id=pk,
         code=code,
@@ -125,13 +125,13 @@ def _public_request(row: tuple, notes: dict[int, str]) -> PublicRequest:
         upazila=(upazila_en, upazila_bn) if upazila_en is not None else None,
         service_code=slug,
         service=(service_en, service_bn) if slug is not None else None,
-        status_notes=notes.get(pk, ""),
+        status_notes=notes or "",
     )
 
 
 def request_list(*, query: RequestQuery) -> list[PublicRequest]:
-    """Newest first, at most MAX_REQUESTS. Two queries (three with a service_code): the rows
-    (an index range on `received_at`, open311's indexes), then the latest public note of each."""
+    """Newest first, at most MAX_REQUESTS, in one query (two with a service_code): an index
+    range on `received_at` (open311's indexes), each row with its latest public note."""
     grievances = Grievance.objects.filter(status__in=OPEN311_OPEN + OPEN311_CLOSED)
     if query.ids:
         ids = [code.upper() for code in query.ids[:MAX_REQUESTS]]
@@ -150,9 +150,12 @@ def request_list(*, query: RequestQuery) -> list[PublicRequest]:
         if query.statuses:
             wanted = [s for status in query.statuses for s in OPEN311_STATUSES[status]]
             grievances = grievances.filter(status__in=wanted)
-    rows = list(grievances.order_by("-received_at", "-id").values_list(*_COLUMNS)[:MAX_REQUESTS])
-    notes = _latest_public_notes([row[0] for row in rows])
-    return [_public_request(row, notes) for row in rows]
+    rows = (
+        grievances.annotate(status_notes=_latest_public_note())
+        .order_by("-received_at", "-id")
+        .values_list(*_COLUMNS, "status_notes")[:MAX_REQUESTS]
+    )
+    return [_public_request(row) for row in rows]
 
 
 def request_get(*, service_request_id: str) -> PublicRequest | None:
@@ -160,27 +163,22 @@ def request_get(*, service_request_id: str) -> PublicRequest | None:
     return found[0] if found else None
 
 
-def _latest_public_notes(grievance_ids: list[int]) -> dict[int, str]:
-    """The office's latest words on each grievance, as its tracking page shows them: a public
-    reply by staff, or the answer published when it was resolved. One query (DISTINCT ON)."""
-    if not grievance_ids:
-        return {}
+def _latest_public_note() -> Subquery:
+    """The office's latest words on the grievance, as its tracking page shows them: a public
+    reply by staff, or the answer published when it was resolved. A subquery per row returned
+    (an index lookup on the grievance's events), so one statement serves the whole page."""
     office_words = Q(kind=GrievanceEvent.Kind.PUBLIC_REPLY) | Q(
         kind=GrievanceEvent.Kind.STATUS_CHANGED, to_status=GrievanceStatus.RESOLVED
     )
     events = (
         GrievanceEvent.objects.filter(
-            office_words,
-            grievance_id__in=grievance_ids,
-            is_public=True,
-            actor__isnull=False,
+            office_words, grievance_id=OuterRef("pk"), is_public=True, actor__isnull=False
         )
         .exclude(note="")
-        .order_by("grievance_id", "-created_at", "-pk")
-        .distinct("grievance_id")
-        .values_list("grievance_id", "note")
+        .order_by("-created_at", "-pk")
+        .values("note")[:1]
     )
-    return dict(events)
+    return Subquery(events)
 
 
 def token_get(*, token: str) -> Open311Token | None:
