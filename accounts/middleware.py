@@ -128,4 +128,4 @@ def _two_factor_required() -> HttpResponse:
         with translation.override(language):
             messages[language] = str(message)
     body = {"code": "two_factor_required", "message": str(message), "messages": messages}
-    return JsonResponse(body, status=403)
+    return JsonResponse(body, status=403, json_dumps_params={"ensure_ascii": False})

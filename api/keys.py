@@ -14,7 +14,9 @@ import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import transaction
+from django.db.models import Value
 from django.utils import timezone
 
 from accounts.models import User
@@ -91,7 +93,13 @@ def key_lookup(raw_key: str) -> ApiKey | None:
     prefix = _split(raw_key or "")
     if prefix is None:
         return None
-    key = ApiKey.objects.select_related("owner").filter(prefix=prefix).first()
+    # The key, its owner and its offices' ids in one query (a request authenticates per call).
+    key = (
+        ApiKey.objects.select_related("owner")
+        .annotate(office_id_list=ArrayAgg("offices__pk", default=Value([])))
+        .filter(prefix=prefix)
+        .first()
+    )
     if key is None or not hmac.compare_digest(key.hashed_key, hash_key(raw_key.strip())):
         return None
     return key
@@ -111,7 +119,10 @@ def key_authenticate(raw_key: str) -> ApiKey | None:
 
 
 def key_office_ids(key: ApiKey) -> list[int]:
-    return sorted(key.offices.values_list("pk", flat=True))
+    listed = getattr(key, "office_id_list", None)  # read with the key by `key_lookup`
+    if listed is None:
+        return sorted(key.offices.values_list("pk", flat=True))
+    return sorted(pk for pk in listed if pk is not None)
 
 
 def key_scope_user(key: ApiKey) -> User:

@@ -44,7 +44,7 @@ class GrievancePage:
     next_cursor: str
 
 
-def _inbox_filters(query: GrievanceListQuery) -> InboxFilters:
+def inbox_filters_for(query: GrievanceListQuery) -> InboxFilters:
     # The inbox's "all" tab (or its "overdue" tab, THE overdue definition), with its filters
     # and its keyset sorts: the same indexes serve the API's pages.
     return InboxFilters(
@@ -63,7 +63,7 @@ def _inbox_filters(query: GrievanceListQuery) -> InboxFilters:
 
 
 def cursor_is_valid(*, query: GrievanceListQuery, cursor: str) -> bool:
-    return not cursor or decode_cursor(filters=_inbox_filters(query), cursor=cursor) is not None
+    return not cursor or decode_cursor(filters=inbox_filters_for(query), cursor=cursor) is not None
 
 
 def grievance_page_for_user(
@@ -77,7 +77,7 @@ def grievance_page_for_user(
     """One keyset page of the grievances `user` reads in lists (the inbox's office scope).
     No OFFSET, no count: the next page starts after the cursor's row."""
     now = now or timezone.now()
-    filters = _inbox_filters(query)
+    filters = inbox_filters_for(query)
     staff = staff_access_for(user)
     qs = apply_filters(
         grievance_list_for_user(user=user), filters, name_scope=staff.sees_contact_filter()

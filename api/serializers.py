@@ -1,6 +1,7 @@
 """What the API reads and writes. Input serializers reject unknown fields and wrong types;
 the officers' and citizens' own forms then apply the same rules as the pages (api/views)."""
 
+from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,20 @@ from grievances.models import (
 )
 
 MAX_ID = 2**31 - 1  # a PostgreSQL integer: a larger id is a 400, not a database error
+
+
+# Dates the API accepts: anything outside is a mistake, and far years overflow date arithmetic.
+EARLIEST_DATE = date(2000, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+
+
+def _sensible_date(value: date) -> None:
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise serializers.ValidationError(
+            _("Give a date between %(earliest)s and %(latest)s.")
+            % {"earliest": EARLIEST_DATE.isoformat(), "latest": LATEST_DATE.isoformat()},
+            code="date_out_of_range",
+        )
 
 
 class StrictSerializer(serializers.Serializer):
@@ -208,6 +223,10 @@ _CONFIRM = serializers.BooleanField(
 )
 
 
+class EmptySerializer(StrictSerializer):
+    """No fields: an empty JSON object, or no body."""
+
+
 class AcceptSerializer(StrictSerializer):
     note = serializers.CharField(max_length=4000, allow_blank=True, required=False, default="")
 
@@ -284,7 +303,9 @@ class OfficerEntrySerializer(StrictSerializer):
         help_text="One of your offices.", max_value=MAX_ID, min_value=1
     )
     intake_via = serializers.ChoiceField(choices=IntakeVia.choices)
-    received_on = serializers.DateField(required=False, allow_null=True, default=None)
+    received_on = serializers.DateField(
+        required=False, allow_null=True, default=None, validators=[_sensible_date]
+    )
     subject = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
     description = serializers.CharField(max_length=10000)
     category = serializers.IntegerField(
@@ -349,6 +370,14 @@ class PublicEventSerializer(serializers.Serializer):
     note = serializers.CharField(read_only=True)
 
 
+class CitizenOwnSerializer(serializers.Serializer):
+    description = serializers.CharField(read_only=True)
+    citizen_name = serializers.CharField(read_only=True)
+    citizen_phone = serializers.CharField(read_only=True)
+    citizen_email = serializers.CharField(read_only=True)
+    is_anonymous = serializers.BooleanField(read_only=True)
+
+
 class TrackSerializer(serializers.Serializer):
     tracking_code = serializers.CharField(read_only=True)
     status = serializers.CharField(read_only=True)
@@ -367,14 +396,11 @@ class TrackSerializer(serializers.Serializer):
     public_name = serializers.CharField(read_only=True)
     timeline = PublicEventSerializer(many=True, read_only=True)
     private = serializers.BooleanField(read_only=True)
-
-
-class TrackPrivateSerializer(TrackSerializer):
-    description = serializers.CharField(read_only=True)
-    citizen_name = serializers.CharField(read_only=True)
-    citizen_phone = serializers.CharField(read_only=True)
-    citizen_email = serializers.CharField(read_only=True)
-    is_anonymous = serializers.BooleanField(read_only=True)
+    yours = CitizenOwnSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="With the right key: what the citizen wrote and gave. Null without it.",
+    )
 
 
 # --- errors ----------------------------------------------------------------------------------
@@ -420,8 +446,12 @@ class GrievanceFilterSerializer(serializers.Serializer):
     overdue = serializers.BooleanField(
         required=False, allow_null=True, default=None, help_text="true: only overdue; false: none."
     )
-    received_from = serializers.DateField(required=False, help_text="YYYY-MM-DD, Dhaka time.")
-    received_to = serializers.DateField(required=False, help_text="YYYY-MM-DD, inclusive.")
+    received_from = serializers.DateField(
+        required=False, help_text="YYYY-MM-DD, Dhaka time.", validators=[_sensible_date]
+    )
+    received_to = serializers.DateField(
+        required=False, help_text="YYYY-MM-DD, inclusive.", validators=[_sensible_date]
+    )
     q = serializers.CharField(
         required=False,
         max_length=200,

@@ -12,6 +12,11 @@ urlpatterns = [
         path(f"grievances/<int:pk>/{name}/", view, name=f"grievance-{name}")
         for name, view in views.ACTION_VIEWS.items()
     ],
+    path(
+        "grievances/<int:pk>/replies/<int:reply_id>/retry/",
+        views.ReplyRetryView.as_view(),
+        name="grievance-reply-retry",
+    ),
     path("divisions/", views.DivisionListView.as_view(), name="division-list"),
     path("districts/", views.DistrictListView.as_view(), name="district-list"),
     path("upazilas/", views.UpazilaListView.as_view(), name="upazila-list"),

@@ -50,7 +50,7 @@ from grievances import officer_forms as f
 from grievances import services
 from grievances.access import access_for, staff_access_for
 from grievances.forms import GrievanceFileForm
-from grievances.models import Category, Grievance
+from grievances.models import Category, Grievance, Reply
 from grievances.selectors import (
     category_list,
     grievance_get_by_tracking_code,
@@ -488,6 +488,33 @@ def _action_view(name: str) -> Callable[..., Any]:
 ACTION_VIEWS = {name: _action_view(name) for name in ACTIONS}
 
 
+class ReplyRetryView(ApiView):
+    @extend_schema(
+        operation_id="grievances_reply_retry",
+        summary="Send a failed public reply again",
+        description="As the page's button: only a failed reply is queued again. Returns the "
+        "updated grievance.",
+        request=s.EmptySerializer,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses={200: s.GrievanceDetailSerializer, **_errors(400, 401, 403, 404, 413, 422, 429)},
+        examples=ERROR_EXAMPLES,
+        tags=["grievance actions"],
+    )
+    def post(self, request: Request, pk: int, reply_id: int) -> Response:
+        user = _user(request)
+
+        def run() -> Response:
+            grievance = grievance_get_for_user_to_change(user=user, pk=pk)
+            self.parse(s.EmptySerializer)
+            reply = Reply.objects.filter(pk=reply_id, grievance=grievance).first()
+            if reply is None:
+                raise Http404
+            services.reply_retry(reply=reply, actor=user)
+            return Response(grievance_detail_data(user, _reloaded(grievance)))
+
+        return run_once(request, request.data, run)
+
+
 # --- officer entry -----------------------------------------------------------------------------
 
 
@@ -741,21 +768,21 @@ class CitizenFileView(PublicView):
 def _track_data(grievance: Grievance, *, private: bool) -> dict[str, Any]:
     grievance.timeline = grievance_public_timeline(grievance=grievance)  # type: ignore[attr-defined]
     grievance.private = private  # type: ignore[attr-defined]
-    serializer_class = s.TrackPrivateSerializer if private else s.TrackSerializer
-    return dict(serializer_class(grievance).data)
+    grievance.yours = grievance if private else None  # type: ignore[attr-defined]
+    return dict(s.TrackSerializer(grievance).data)
 
 
 class CitizenTrackView(PublicView):
     @extend_schema(
         operation_id="citizen_track",
         summary="Track a grievance: public view, or the citizen's own with the key",
-        description="Without `key` the public page's facts; with the right `key` also the "
-        "description and the contact the citizen gave. A wrong key is a 404, like an unknown "
+        description="Without `key` the public page's facts; with the right `key` also "
+        "`yours`: the description and the contact the citizen gave. A wrong key is a 404, like an unknown "
         "code. Rate limited like the tracking page.",
         parameters=[
             OpenApiParameter("key", str, required=False, description="The private access key.")
         ],
-        responses={200: s.TrackPrivateSerializer, **_errors(400, 404, 429)},
+        responses={200: s.TrackSerializer, **_errors(400, 404, 429)},
         tags=["citizens"],
         auth=[],
     )

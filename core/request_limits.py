@@ -57,7 +57,9 @@ def body_refusal(request: HttpRequest) -> HttpResponse | None:
 def _refuse(request: HttpRequest, *, status: int) -> HttpResponse:
     megabytes = max(1, settings.REQUEST_BODY_MAX_BYTES // (1024 * 1024))
     if request.path.startswith(JSON_PATHS):
-        response: HttpResponse = JsonResponse(_json_refusal(status), status=status)
+        response: HttpResponse = JsonResponse(
+            _json_refusal(status), status=status, json_dumps_params={"ensure_ascii": False}
+        )
     else:
         response = render(request, "413.html", {"max_mb": megabytes}, status=status)
     # The client may still be sending; don't keep the connection for the rest of it.

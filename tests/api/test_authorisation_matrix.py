@@ -26,7 +26,7 @@ from rest_framework.test import APIClient
 from api.keys import api_key_create, api_key_revoke
 from api.models import ApiKeyScope
 from grievances import services
-from grievances.models import Category, Grievance
+from grievances.models import Category, Grievance, Reply, ReplyState
 from offices.models import OfficeRole
 from tests.grievances.factories import GrievanceFactory
 from tests.offices.factories import OfficeMembershipFactory, UserFactory, district_office
@@ -91,6 +91,7 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "api:grievance-resolve": {"POST": ACT},
     "api:grievance-reopen": {"POST": ACT},
     "api:grievance-close": {"POST": MANAGE},
+    "api:grievance-reply-retry": {"POST": ACT},
     # reference data: public
     "api:division-list": {"GET": PUBLIC},
     "api:district-list": {"GET": PUBLIC},
@@ -173,7 +174,16 @@ def _duplicate_scenario(world: World) -> Call:
     return Call(_pk(world), {"original": original.tracking_code})
 
 
+def _failed_reply_scenario(world: World) -> Call:
+    reply = services.reply_create(
+        grievance=world.grievance, author=world.users["gro"], body="On it.", to_facebook=False
+    )
+    Reply.objects.filter(pk=reply.pk).update(state=ReplyState.FAILED)
+    return Call({**_pk(world), "reply_id": reply.pk}, {})
+
+
 SCENARIOS: dict[str, Callable[[World], Call]] = {
+    "api:grievance-reply-retry": _failed_reply_scenario,
     "api:grievance-create": lambda w: Call(
         body={"office": w.office.pk, "intake_via": "phone", "description": "ময়লা জমে আছে।"}
     ),

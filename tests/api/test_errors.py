@@ -210,3 +210,12 @@ def test_an_unusable_idempotency_key_is_a_400(api, grievance, write_key):
     url = reverse("api:grievance-note", args=[grievance.pk])
     response = _post(api, url, json.dumps({"note": "x"}), write_key, HTTP_IDEMPOTENCY_KEY="a b")
     _assert_shape(response, 400, "idempotency_key_invalid")
+
+
+def test_far_dates_are_a_400_not_an_overflow(api, write_key):
+    for day in ("9999-12-31", "0001-01-01"):
+        response = api.get(
+            reverse("api:grievance-list"), {"received_to": day}, **key_header(write_key)
+        )
+        body = _assert_shape(response, 400, "validation_error")
+        assert body["fields"]["received_to"][0]["code"] == "date_out_of_range"

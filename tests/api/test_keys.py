@@ -122,3 +122,25 @@ def test_every_fresh_key_authenticates_whatever_characters_its_secret_has(office
 
     assert any("_" in raw.split("_", 2)[2] for raw in raws)
     assert all(key_authenticate(raw) is not None for raw in raws)
+
+
+def test_the_command_prints_a_working_key_once(officer, office):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command(
+        "api_key_create",
+        name="333",
+        owner=officer.username,
+        scope="write",
+        office=["DHA"],
+        stdout=out,
+    )
+
+    raw = out.getvalue().strip().splitlines()[-1]
+    key = key_authenticate(raw)
+    assert key is not None
+    assert key.may_write
+    assert list(key.offices.all()) == [office]
