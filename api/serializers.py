@@ -128,6 +128,47 @@ class GrievanceListItemSerializer(serializers.Serializer):
         return bool(grievance.is_overdue_at(self.context["now"]))
 
 
+def _iso(value: Any) -> str | None:
+    """DateTimeField's output: ISO 8601 in the current time zone (Dhaka), or None."""
+    if value is None:
+        return None
+    return str(serializers.DateTimeField().to_representation(value))
+
+
+def list_item(grievance: Any, now: Any) -> dict[str, Any]:
+    """`GrievanceListItemSerializer(grievance).data`, built directly: a page has 25 of them and
+    DRF's field machinery costs more than the page's SQL. A test holds the two equal."""
+    g = grievance
+    office, assignee = g.office, g.assigned_to
+    return {
+        "id": g.pk,
+        "tracking_code": g.tracking_code,
+        "status": g.status,
+        "tier": g.tier,
+        "channel": g.channel,
+        "priority": g.priority,
+        "subject": g.subject,
+        "office": {
+            "id": office.pk,
+            "code": office.code,
+            "name_bn": office.name_bn,
+            "name_en": office.name_en,
+        },
+        "district": g.district_id,
+        "upazila": g.upazila_id,
+        "category": g.category_id,
+        "assigned_to": None
+        if assignee is None
+        else {"id": assignee.pk, "username": assignee.username, "name": assignee.display_name},
+        "received_at": _iso(g.received_at),
+        "due_at": _iso(g.due_at),
+        "first_response_due_at": _iso(g.first_response_due_at),
+        "is_overdue": bool(g.is_overdue_at(now)),
+        "last_activity_at": _iso(g.last_activity_at),
+        "escalation_level": g.escalation_level,
+    }
+
+
 class GrievanceListSerializer(serializers.Serializer):
     results = GrievanceListItemSerializer(many=True, read_only=True)
     next_cursor = serializers.CharField(

@@ -279,9 +279,9 @@ class GrievanceListView(ApiView):
             next_url = request.build_absolute_uri(
                 reverse("api:grievance-list") + "?" + next_params.urlencode()
             )
-        results = s.GrievanceListItemSerializer(page.rows, many=True, context={"now": now})
+        results = [s.list_item(row, now) for row in page.rows]
         return Response(
-            {"results": results.data, "next_cursor": page.next_cursor or None, "next": next_url}
+            {"results": results, "next_cursor": page.next_cursor or None, "next": next_url}
         )
 
 

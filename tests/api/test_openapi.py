@@ -35,7 +35,7 @@ def test_every_api_operation_is_described_with_its_errors():
         assert op.get("summary"), (path, method)
         assert "200" in op["responses"] or "201" in op["responses"], (path, method)
         assert "429" in op["responses"], (path, method)
-        if method == "post":
+        if method == "post" and "/retry/" not in path:  # retrying takes no body
             assert op["requestBody"]["content"]["application/json"].get("examples"), path
     assert "ApiKey" in schema["components"]["securitySchemes"]
     assert "Error" in schema["components"]["schemas"]

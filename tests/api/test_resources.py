@@ -322,3 +322,19 @@ def test_another_offices_head_sees_nothing_of_ours(api, office, other_office):
     GrievanceFactory(office=office)
     api.force_login(head)
     assert _ids(api.get(LIST)) == set()
+
+
+def test_the_fast_list_rows_are_the_serializers(office, officer):
+    from api.serializers import GrievanceListItemSerializer, list_item
+
+    assigned = GrievanceFactory(office=office, subject="x")
+    services.grievance_assign(grievance=assigned, assignee=officer, actor=officer)
+    rows = [
+        Grievance.objects.select_related("office", "assigned_to").get(pk=pk)
+        for pk in (assigned.pk, GrievanceFactory(office=office).pk)
+    ]
+    now = timezone.now()
+
+    for row in rows:
+        expected = GrievanceListItemSerializer(row, context={"now": now}).data
+        assert list_item(row, now) == json.loads(json.dumps(expected))
