@@ -286,3 +286,12 @@ def test_requests_take_one_query_whatever_their_number(
 
     assert len(response.json()) == 5
     assert len(by_service.json()) == 5
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_other_methods_are_405_in_the_specification_error_format(client, fmt):
+    for path in ("discovery", "services", "services/land", "requests"):
+        response = client.put(f"{BASE}/{path}.{fmt}")
+
+        assert response.status_code == 405, path
+        assert_valid(response, "errors")
