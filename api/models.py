@@ -11,6 +11,7 @@ constant time (api/keys.py).
 from datetime import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -82,6 +83,12 @@ class ApiKey(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    def clean(self) -> None:
+        if self.national_read and self.scope != ApiKeyScope.READ:
+            raise ValidationError(
+                {"scope": _("A key that reads every office can only read.")}, code="national_write"
+            )
 
     @property
     def may_write(self) -> bool:

@@ -104,6 +104,53 @@ ERROR_EXAMPLES = [
         status_codes=["429"],
     ),
 ]
+_ROW_EXAMPLE = {
+    "id": 4211,
+    "tracking_code": "DHA-2611-00042",
+    "status": "accepted",
+    "tier": 1,
+    "channel": "web",
+    "priority": "normal",
+    "subject": "",
+    "office": {
+        "id": 55,
+        "code": "DHA",
+        "name_bn": "জেলা প্রশাসকের কার্যালয়, ঢাকা",
+        "name_en": "DC Office, Dhaka",
+    },
+    "district": 1,
+    "upazila": None,
+    "category": 3,
+    "assigned_to": {"id": 12, "username": "dha-officer", "name": "রহিম"},
+    "received_at": "2026-11-30T10:15:00+06:00",
+    "due_at": "2026-12-21T23:59:59+06:00",
+    "first_response_due_at": "2026-12-03T23:59:59+06:00",
+    "is_overdue": False,
+    "last_activity_at": "2026-12-01T09:00:00+06:00",
+    "escalation_level": 0,
+}
+LIST_EXAMPLE = OpenApiExample(
+    "A page",
+    value={
+        "results": [_ROW_EXAMPLE],
+        "next_cursor": "eyJvIjpbInNvcnRfZHVlX2F0Il0s...",
+        "next": "https://shunani.example.gov.bd/api/v1/grievances/?cursor=eyJvIjpbInNvcnRfZHVlX2F0Il0s...",
+    },
+    response_only=True,
+    status_codes=["200"],
+)
+FILED_EXAMPLE = OpenApiExample(
+    "Filed",
+    value={
+        "tracking_code": "DHA-2612-00007",
+        "access_key": "Xq3v9aLr2N0c",
+        "private_url": "https://shunani.example.gov.bd/track/DHA-2612-00007/?key=Xq3v9aLr2N0c",
+        "sms": True,
+        "email": False,
+    },
+    response_only=True,
+    status_codes=["201"],
+)
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     IDEMPOTENCY_HEADER,
     type=str,
@@ -243,7 +290,7 @@ class GrievanceListView(ApiView):
         "the inbox's indexes): there is no page number and no total count.",
         parameters=[s.GrievanceFilterSerializer],
         responses={200: s.GrievanceListSerializer, **_errors(400, 401, 403, 429)},
-        examples=ERROR_EXAMPLES,
+        examples=[LIST_EXAMPLE, *ERROR_EXAMPLES],
         tags=["grievances"],
     )
     def get(self, request: Request) -> Response:
@@ -713,8 +760,9 @@ class CitizenFileView(PublicView):
         parameters=[IDEMPOTENCY_PARAMETER],
         responses={201: s.CitizenFiledSerializer, **_errors(400, 413, 429)},
         examples=[
+            FILED_EXAMPLE,
             OpenApiExample(
-                "Filed",
+                "A filing",
                 value={
                     "district": "dhaka",
                     "category": 1,

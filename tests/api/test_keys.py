@@ -99,6 +99,7 @@ def test_the_admin_shows_the_key_once_and_stores_its_hash(client, office):
     admin = UserFactory(is_superuser=True, is_staff=True)
     client.force_login(admin)
     owner = OfficeMembershipFactory(office=office).user
+    assert client.get(reverse("admin:api_apikey_add")).status_code == 200
 
     response = client.post(
         reverse("admin:api_apikey_add"),
@@ -114,6 +115,7 @@ def test_the_admin_shows_the_key_once_and_stores_its_hash(client, office):
     # Never again: the change page does not show it.
     page = client.get(reverse("admin:api_apikey_change", args=[key.pk])).content.decode()
     assert raw not in page
+    assert raw not in client.get(reverse("admin:api_apikey_changelist")).content.decode()
 
 
 def test_every_fresh_key_authenticates_whatever_characters_its_secret_has(officer, office):
@@ -144,3 +146,30 @@ def test_the_command_prints_a_working_key_once(officer, office):
     assert key is not None
     assert key.may_write
     assert list(key.offices.all()) == [office]
+
+
+def test_the_admin_refuses_a_national_key_that_writes(client, national_user):
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(admin)
+
+    response = client.post(
+        reverse("admin:api_apikey_add"),
+        {"name": "n", "owner": national_user.pk, "scope": "write", "national_read": "on"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["scope"]
+    assert not ApiKey.objects.exists()
+
+
+def test_the_admin_revokes(client, officer, office):
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    raw, key = api_key_create(name="a", owner=officer, offices=[office])
+
+    client.post(
+        reverse("admin:api_apikey_changelist"),
+        {"action": "revoke", "_selected_action": [key.pk]},
+    )
+
+    assert key_authenticate(raw) is None
