@@ -23,5 +23,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("integrations/facebook/", include("integrations.facebook.urls")),
     path("", include("dashboards.urls")),
+    path("open311/v2/", include("open311.urls")),
     path("", include("grievances.urls")),
 ]

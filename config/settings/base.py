@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "demo",
     "benchmarks",  # its `generate_load` command only: no models, no URLs
     "api",
+    "open311",
 ]
 
 MIDDLEWARE = [
@@ -427,3 +428,11 @@ TRIAGE_ENABLED = env.bool("TRIAGE_ENABLED", default=True)
 TRIAGE_MODEL_PATH = env(
     "TRIAGE_MODEL_PATH", default=str(BASE_DIR / "triage" / "model" / "triage.joblib")
 )
+# --- Open311 GeoReport v2 (/open311/v2/) ------------------------------------------------------
+# One jurisdiction: clients may leave `jurisdiction_id` out; if they send one, it must be this.
+OPEN311_JURISDICTION_ID = env("OPEN311_JURISDICTION_ID", default="bd.gov.shunani")
+OPEN311_CONTACT = env(
+    "OPEN311_CONTACT", default="Shunani grievance portal: ask the portal's administrators."
+)
+# Seconds a GET answer is served from the cache (and may be by clients and proxies).
+OPEN311_CACHE_SECONDS = env.int("OPEN311_CACHE_SECONDS", default=300)

@@ -92,14 +92,16 @@ def grievance_file_by_citizen(
     show_name_publicly: bool = False,
     files: Sequence[CleanFile] = (),
     language: str = "bn",
+    channel: str = GrievanceChannel.WEB,
 ) -> tuple[Grievance, str]:
     """A grievance from the web form, its files, and the tracking code by SMS and e-mail.
 
     Returns the grievance and its access key: shown once on screen, sent once, never stored.
+    Other systems filing for a citizen through the same rules name their `channel` (Open311).
     """
     grievance, access_key = grievance_create(
         office=office_for_district(district=district),
-        channel=GrievanceChannel.WEB,
+        channel=channel,
         description=description,
         district=district,
         upazila=upazila,

@@ -104,6 +104,17 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "api:citizen-track": {"GET": PUBLIC},
     # anything else under /api/v1/
     "api:not-found": {"GET": statuses(404), "POST": statuses(404)},
+    # Open311 GeoReport v2: reading is public (a key or session changes nothing); filing needs
+    # a usable key with the write scope, in the header or as `api_key` (403 otherwise, as the
+    # specification says); anything else under /open311/v2/ is the specification's 404.
+    "open311:root": {"GET": statuses(404)},
+    "open311:not-found": {"GET": statuses(404)},
+    "open311:discovery": {"GET": PUBLIC},
+    "open311:services": {"GET": PUBLIC},
+    "open311:service-definition": {"GET": PUBLIC},
+    "open311:requests": {"GET": PUBLIC, "POST": statuses(403, key_write=201)},
+    "open311:request": {"GET": PUBLIC},
+    "open311:token": {"GET": PUBLIC},
 }
 
 
@@ -226,6 +237,35 @@ SCENARIOS: dict[str, Callable[[World], Call]] = {
             "description": "রাস্তার পাশে ময়লা জমে আছে।",
         }
     ),
+}
+
+
+def _open311_token_scenario(world: World) -> Call:
+    from open311.models import Open311Token
+
+    token = Open311Token.objects.create(token="t0k3n", grievance=world.grievance)
+    return Call({"fmt": "json", "token": token.token})
+
+
+# Open311's routes carry their format (`.json`/`.xml`) as the `fmt` argument.
+SCENARIOS |= {
+    "open311:not-found": lambda w: Call({"rest": "nothing-here.json"}),
+    "open311:discovery": lambda w: Call({"fmt": "json"}),
+    "open311:services": lambda w: Call({"fmt": "json"}),
+    "open311:service-definition": lambda w: Call({"fmt": "json", "service_code": "land"}),
+    "open311:requests": lambda w: Call(
+        {"fmt": "json"},
+        body={
+            "service_code": "land",
+            "lat": "23.8103",
+            "long": "90.4125",
+            "description": "নামজারির আবেদন পড়ে আছে।",
+        },
+    ),
+    "open311:request": lambda w: Call(
+        {"fmt": "json", "service_request_id": w.grievance.tracking_code}
+    ),
+    "open311:token": _open311_token_scenario,
 }
 
 
