@@ -215,9 +215,9 @@ def test_request_latency_is_labelled_by_route_not_path(client, metrics_token, of
 
 @pytest.mark.django_db
 def test_dashboard_summary_age_from_a_registered_source(client, metrics_token, monkeypatch):
+    monkeypatch.setattr(ops_metrics, "_summary_age_sources", [])
     assert "shunani_dashboard_summary_age_seconds" not in scrape(client)
     computed = timezone.now() - timedelta(minutes=20)
-    monkeypatch.setattr(ops_metrics, "_summary_age_sources", [])
     ops_metrics.summary_age_source_register(lambda: computed)
     age = scrape(client)["shunani_dashboard_summary_age_seconds"][()]
     assert 20 * 60 <= age < 21 * 60
@@ -230,6 +230,15 @@ def test_dashboard_summary_age_from_the_setting(client, metrics_token, settings)
     settings.METRICS_SUMMARY_AGE_SOURCE = "tests.ops.test_metrics.summary_ten_minutes_ago"
     age = scrape(client)["shunani_dashboard_summary_age_seconds"][()]
     assert 590 <= age < 660
+
+
+@pytest.mark.django_db
+def test_dashboard_summary_age_is_the_dashboards_last_refresh(client, metrics_token):
+    from dashboards.summaries import summaries_refresh
+
+    assert scrape(client)["shunani_dashboard_summary_age_seconds"][()] == float("inf")
+    summaries_refresh()
+    assert scrape(client)["shunani_dashboard_summary_age_seconds"][()] < 60
 
 
 def summary_ten_minutes_ago():

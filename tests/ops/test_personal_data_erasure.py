@@ -135,6 +135,72 @@ def test_erases_personal_data_closed_more_than_five_years_ago(office, frozen_clo
 
 
 @pytest.mark.django_db
+def test_the_dashboards_figures_are_the_same_after_erasure(office, gro, settings):
+    """Grievances lived through the services years ago (received, accepted, answered,
+    resolved, closed by the citizen); erasure writes them and adds a note to each, the
+    dashboards' refresh recomputes what it touched, and every figure comes out as it was."""
+    from dataclasses import asdict
+
+    from dashboards.metrics import Filters, counts_by, totals
+    from dashboards.summaries import summaries_rebuild, summaries_refresh
+    from grievances.services import (
+        FEEDBACK_REOPEN,
+        feedback_submit,
+        grievance_accept,
+        grievance_create,
+        grievance_resolve,
+        reply_create,
+    )
+    from tests.dashboards.conftest import at
+
+    settings.PERSONAL_DATA_RETENTION_YEARS = 5
+    start = retention_cutoff(NOW, 5) - timedelta(days=60)
+    for n, channel in enumerate(("web", "officer_entry", "web", "api")):
+        moment = start + timedelta(days=7 * n)
+        with at(moment):
+            grievance, _key = grievance_create(
+                office=office,
+                channel=channel,
+                description="রাস্তা ভাঙা",
+                citizen_name="রহিমা বেগম",
+                citizen_phone="01711234567",
+                received_at=moment,
+            )
+        with at(moment + timedelta(days=1)):
+            grievance_accept(grievance=grievance, actor=gro)
+            reply_create(grievance=grievance, author=gro, body="দেখছি", to_facebook=False)
+        with at(moment + timedelta(days=4 + n)):
+            grievance_resolve(grievance=grievance, actor=gro, outcome="action_taken", note="হয়েছে")
+        with at(moment + timedelta(days=6 + n)):
+            feedback_submit(
+                grievance=grievance,
+                is_fixed=n != 2,
+                rating=n + 1,
+                next_step="" if n != 2 else FEEDBACK_REOPEN,
+            )
+    everything = Filters(start=start.date() - timedelta(days=1), end=NOW.date())
+
+    def figures() -> tuple:
+        by_office = {key: asdict(c) for key, c in counts_by(everything, "office").items()}
+        return asdict(totals(everything)), by_office
+
+    with at(NOW):
+        summaries_rebuild(NOW)
+        before = figures()
+        erased = personal_data_erase()
+    assert before[0]["values"]["received"] == 4
+    closed = Grievance.objects.filter(status=GrievanceStatus.CLOSED).count()
+    assert closed == 3  # the "not fixed" one was reopened
+    assert erased.grievances == closed
+
+    with at(NOW + timedelta(minutes=5)):
+        summaries_refresh(NOW + timedelta(minutes=5))
+        assert figures() == before
+        summaries_rebuild(NOW + timedelta(minutes=5))
+        assert figures() == before
+
+
+@pytest.mark.django_db
 def test_a_second_run_finds_nothing_to_do(office, frozen_clock):
     grievance = GrievanceFactory(office=office, citizen_name="রহিমা", citizen_phone="01711234567")
     _close(grievance, NOW - timedelta(days=6 * 366))
