@@ -347,12 +347,13 @@ def trend_context(filters: Filters, weeks: int = 12) -> dict[str, Any]:
             for i, w in enumerate(data)
         )
 
-    def recorded_points(attr: str) -> str:
-        return " ".join(
-            f"{PAD_L + i * step:.1f},{PAD_T + plot_h - plot_h * getattr(w, attr) / top:.1f}"
+    def recorded_points(attr: str) -> list[tuple[str, str]]:
+        """(x, y) of the weeks with a value: a line may have gaps and single points."""
+        return [
+            (f"{PAD_L + i * step:.1f}", f"{PAD_T + plot_h - plot_h * getattr(w, attr) / top:.1f}")
             for i, w in enumerate(data)
             if getattr(w, attr) is not None
-        )
+        ]
 
     overdue_recorded = [w for w in data if w.overdue is not None]
     ticks = [
@@ -372,7 +373,8 @@ def trend_context(filters: Filters, weeks: int = 12) -> dict[str, Any]:
         "resolved": points("resolved"),
         "ignored": points("ignored"),
         "open": points("open"),
-        "overdue": recorded_points("overdue"),
+        "overdue": " ".join(f"{x},{y}" for x, y in recorded_points("overdue")),
+        "overdue_dots": recorded_points("overdue"),
         "overdue_recorded": len(overdue_recorded),
         "overdue_from": overdue_recorded[0].start if overdue_recorded else None,
         "overdue_filtered_out": filters.category_id is not None or bool(filters.channel),
