@@ -148,6 +148,20 @@ def _apply(step, state):
 )
 @example(first=[2, 0, 1], steps=[("wait", 50), ("refresh",), ("categorise", 0, 2), ("wait", 50)])
 @example(first=[0, 0, 0], steps=[("duplicate", 1, 0), ("not_grievance", 2), ("wait", 5)])
+# Resolved one day, closed by the citizen's "fixed" on another, set aside days after arriving:
+# the running balance must follow the day each left the open statuses.
+@example(
+    first=[0, 0, 0],
+    steps=[
+        ("accept", 0),
+        ("resolve", 0, "information_provided"),
+        ("wait", 30),
+        ("feedback", 0, "fixed"),
+        ("wait", 30),
+        ("not_grievance", 1),
+        ("wait", 30),
+    ],
+)
 def test_incremental_refreshes_equal_a_full_rebuild(first, steps):
     with transaction.atomic():
         admin = UserFactory(username="summary-admin", is_superuser=True)
