@@ -40,7 +40,8 @@ Durations: median and p90 of working days (Asia/Dhaka, Friday/Saturday and holid
 received to first response, and from received to resolution, among those in the period.
 
 Carried over from the previous period (`carried_over_by`): open at the period's start — a
-running balance, received − finished summed over every bucket before the start. Both count
+running balance, received − finished summed over every bucket before the start (read as open
+now − received + finished from the start on, which is the same: see below). Both count
 where the grievance is now (its current office and district, like every fact), so a transfer
 or an appeal moves the whole grievance and is never counted twice; a grievance counts as
 open from the day it arrived to the day it last left the open statuses (one that was
@@ -339,23 +340,36 @@ def counts_by(
     return dict(groups)
 
 
-def _before(day: date) -> Q:
-    """Every summary row before `day`: whole months before its month, then its month's days."""
-    month = _month_start(day)
-    return Q(grain=Grain.MONTH, bucket__lt=month) | Q(
-        grain=Grain.DAY, bucket__gte=month, bucket__lt=day
+def _from(day: date) -> Q:
+    """Every summary row from `day` on: its month's days from it, then whole months after."""
+    if day.day == 1:
+        return Q(grain=Grain.MONTH, bucket__gte=day)
+    month_end = _month_end(day)
+    return Q(grain=Grain.DAY, bucket__gte=day, bucket__lte=month_end) | Q(
+        grain=Grain.MONTH, bucket__gt=month_end
     )
 
 
 def carried_over_by(filters: Filters, group: str | None = None) -> dict[Key, int]:
     """Open at the start of the period (carried over from before it), grouped like
-    `counts_by`: received − finished over every summary row before `filters.start`."""
-    qs = _filtered(EventSummary.objects.filter(_before(filters.start)), filters, with_period=False)
+    `counts_by`: received − finished over every summary row before `filters.start`.
+
+    Over all time that balance is open now (the current snapshot, computed in the same
+    refresh from the same grievances; the property test checks it per office), so it is read
+    as open now − (received − finished) from the start on: the rows since the start, not the
+    whole history."""
+    since = _filtered(EventSummary.objects.filter(_from(filters.start)), filters, with_period=False)
+    snapshot = _filtered(CurrentSnapshot.objects.all(), filters, with_period=False)
     if group:
-        rows = qs.values(group).annotate(r=Sum("received"), f=Sum("finished"))
-        return {row[group]: (row["r"] or 0) - (row["f"] or 0) for row in rows}
-    sums = qs.aggregate(r=Sum("received"), f=Sum("finished"))
-    return {None: (sums["r"] or 0) - (sums["f"] or 0)}
+        result: dict[Key, int] = defaultdict(int)
+        for row in snapshot.values(group).annotate(n=Sum("open")):
+            result[row[group]] += row["n"] or 0
+        for row in since.values(group).annotate(r=Sum("received"), f=Sum("finished")):
+            result[row[group]] -= (row["r"] or 0) - (row["f"] or 0)
+        return dict(result)
+    open_now = snapshot.aggregate(n=Sum("open"))["n"] or 0
+    sums = since.aggregate(r=Sum("received"), f=Sum("finished"))
+    return {None: open_now - ((sums["r"] or 0) - (sums["f"] or 0))}
 
 
 def totals(filters: Filters) -> Counts:
