@@ -35,11 +35,19 @@ from accounts.throttle import login_attempt_begin, login_attempt_failed, login_a
 from core.client_ip import client_key
 
 
-def _safe_next(request: HttpRequest, candidate: str) -> str:
+def _safe_next(request: HttpRequest, candidate: str, user: Any = None) -> str:
     if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
+    return _default_destination(user)
+
+
+def _default_destination(user: Any) -> str:
+    """Where a sign-in without `next` goes: national staff to the national dashboard (the inbox
+    stays a link away), everyone else to the inbox."""
+    if user is not None and getattr(user, "is_national", False):
+        return resolve_url(settings.NATIONAL_LOGIN_REDIRECT_URL)
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
@@ -65,12 +73,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
             otp_devices_discard_unconfirmed(user=user)
             if not user_must_use_otp(user=user):
                 login(request, user)
-                return redirect(_safe_next(request, next_url))
+                return redirect(_safe_next(request, next_url, user))
             return pending_start(
                 request,
                 user=user,
                 backend=user.backend,  # type: ignore[attr-defined]
-                next_url=_safe_next(request, next_url),
+                next_url=_safe_next(request, next_url, user),
             )
         else:
             login_attempt_failed(attempt)

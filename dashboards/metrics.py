@@ -15,6 +15,13 @@ Counts of what happened in a period (a grievance counts where it belongs now; se
 - closed; reopened (the citizen or the office said not fixed); appealed (to tier 2)
 - appeals resolved / within the appeal deadline — resolutions at tier 2 or above
 - feedback given / fixed; rating count and sum (satisfaction is their mean, 1–5)
+- received by tier: tier 1 (the office) = received — every grievance arrives at its office;
+  tier 2 (appeal) = `appeals_received`, appeals lodged, counted for the office appealed to on
+  the day of the appeal
+- resolved by outcome (`resolved_<outcome>`, the outcome choices on Grievance): they add up to
+  resolved
+- finished — left the open statuses, as the grievance stands now (resolved, closed, or set
+  aside); it exists to compute what was open on a day (below)
 - Facebook received; answered publicly (a reply delivered under the citizen's comment or
   post; counted with the month the grievance arrived); ignored (no first response by the
   first-response deadline, unless set aside or a duplicate; counted at that deadline)
@@ -31,6 +38,21 @@ Rates (a `Rate`: numerator, base, and whether the base is big enough to compare)
 
 Durations: median and p90 of working days (Asia/Dhaka, Friday/Saturday and holidays off) from
 received to first response, and from received to resolution, among those in the period.
+
+Carried over from the previous period (`carried_over_by`): open at the period's start — a
+running balance, received − finished summed over every bucket before the start (read as open
+now − received + finished from the start on, which is the same: see below). Both count
+where the grievance is now (its current office and district, like every fact), so a transfer
+or an appeal moves the whole grievance and is never counted twice; a grievance counts as
+open from the day it arrived to the day it last left the open statuses (one that was
+resolved, then reopened and is open now, counts as open since it arrived). Summed over all
+time the balance is the open-now figure of the current snapshot.
+
+Backlog trend (`weekly_backlog`): open at the end of each week, the same running balance;
+overdue at the end of each week, as recorded once a day from the current snapshot
+(`BacklogHistory`) — overdue cannot be reconstructed from events, so weeks before the
+recording began have no figure, and the recording is per office and district only (none
+with a category or channel filter).
 
 Now (the current snapshot, refreshed with the summaries): open now; overdue now =
 `Grievance.objects.overdue(now)` (open and past the current deadline, untriaged grievances
@@ -52,8 +74,16 @@ from django.db.models import IntegerField, Q, QuerySet, Sum, Value
 from django.utils import timezone
 
 from core.calendar import dhaka_date
-from dashboards.models import CurrentSnapshot, DurationSummary, EventSummary, Grain, RefreshState
+from dashboards.models import (
+    BacklogHistory,
+    CurrentSnapshot,
+    DurationSummary,
+    EventSummary,
+    Grain,
+    RefreshState,
+)
 from dashboards.summaries import EVENT_MEASURES
+from grievances.models import GrievanceOutcome, GrievanceTier
 
 MIN_BASE = 20  # a rate from fewer grievances is not compared
 GRS_TARGET = 90  # per cent resolved within deadline
@@ -105,6 +135,7 @@ class Counts:
     overdue_now: int = 0
     untriaged_now: int = 0
     facebook_unanswered_overdue_now: int = 0
+    carried_over: int = 0  # open at the period's start (`counts_by(..., carried_over=True)`)
     first_response_days: dict[int, int] = field(default_factory=dict)
     resolution_days: dict[int, int] = field(default_factory=dict)
 
@@ -123,12 +154,30 @@ class Counts:
         self.overdue_now += other.overdue_now
         self.untriaged_now += other.untriaged_now
         self.facebook_unanswered_overdue_now += other.facebook_unanswered_overdue_now
+        self.carried_over += other.carried_over
         for mine, theirs in (
             (self.first_response_days, other.first_response_days),
             (self.resolution_days, other.resolution_days),
         ):
             for days, n in theirs.items():
                 mine[days] = mine.get(days, 0) + n
+
+    # --- breakdowns ----------------------------------------------------------------------
+    @property
+    def received_by_tier(self) -> list[tuple[int, str, int]]:
+        """(tier, its label, received): tier 1 what arrived at the office, tier 2 appeals."""
+        return [
+            (GrievanceTier.OFFICE.value, str(GrievanceTier.OFFICE.label), self.received),
+            (GrievanceTier.APPEAL.value, str(GrievanceTier.APPEAL.label), self.appeals_received),
+        ]
+
+    @property
+    def resolved_by_outcome(self) -> list[tuple[str, str, int]]:
+        """(outcome, its label, resolved with it), in the order of the outcome choices."""
+        return [
+            (value, str(label), self.values.get(f"resolved_{value}", 0))
+            for value, label in GrievanceOutcome.choices
+        ]
 
     # --- rates ---------------------------------------------------------------------------
     @property
@@ -241,9 +290,12 @@ def _filtered(qs: QuerySet[Any], filters: Filters, *, with_period: bool = True) 
 Key = Any
 
 
-def counts_by(filters: Filters, group: str | None = None) -> dict[Key, Counts]:
+def counts_by(
+    filters: Filters, group: str | None = None, *, carried_over: bool = False
+) -> dict[Key, Counts]:
     """Every measure for the period, grouped by a summary column ("district_id",
-    "office_id", "category_id", "channel") or not at all (key None)."""
+    "office_id", "category_id", "channel") or not at all (key None); with `carried_over`,
+    also what was open at the period's start (one more query, over all earlier rows)."""
     groups: dict[Key, Counts] = defaultdict(Counts)
     # Without a group, every row falls in one: grouped by a constant.
     fields = [group] if group else ["grouped"]
@@ -281,7 +333,43 @@ def counts_by(filters: Filters, group: str | None = None) -> dict[Key, Counts]:
             else counts.resolution_days
         )
         target[row["working_days"]] = row["n"]
+    if carried_over:
+        for key, n in carried_over_by(filters, group).items():
+            if n or key in groups:
+                groups[key].carried_over = n
     return dict(groups)
+
+
+def _from(day: date) -> Q:
+    """Every summary row from `day` on: its month's days from it, then whole months after."""
+    if day.day == 1:
+        return Q(grain=Grain.MONTH, bucket__gte=day)
+    month_end = _month_end(day)
+    return Q(grain=Grain.DAY, bucket__gte=day, bucket__lte=month_end) | Q(
+        grain=Grain.MONTH, bucket__gt=month_end
+    )
+
+
+def carried_over_by(filters: Filters, group: str | None = None) -> dict[Key, int]:
+    """Open at the start of the period (carried over from before it), grouped like
+    `counts_by`: received − finished over every summary row before `filters.start`.
+
+    Over all time that balance is open now (the current snapshot, computed in the same
+    refresh from the same grievances; the property test checks it per office), so it is read
+    as open now − (received − finished) from the start on: the rows since the start, not the
+    whole history."""
+    since = _filtered(EventSummary.objects.filter(_from(filters.start)), filters, with_period=False)
+    snapshot = _filtered(CurrentSnapshot.objects.all(), filters, with_period=False)
+    if group:
+        result: dict[Key, int] = defaultdict(int)
+        for row in snapshot.values(group).annotate(n=Sum("open")):
+            result[row[group]] += row["n"] or 0
+        for row in since.values(group).annotate(r=Sum("received"), f=Sum("finished")):
+            result[row[group]] -= (row["r"] or 0) - (row["f"] or 0)
+        return dict(result)
+    open_now = snapshot.aggregate(n=Sum("open"))["n"] or 0
+    sums = since.aggregate(r=Sum("received"), f=Sum("finished"))
+    return {None: open_now - ((sums["r"] or 0) - (sums["f"] or 0))}
 
 
 def totals(filters: Filters) -> Counts:
@@ -309,6 +397,59 @@ def weekly_series(filters: Filters, weeks: int = 12) -> list[tuple[date, Counts]
             counts.values[name] = counts.values.get(name, 0) + (row[name] or 0)
         counts.values["facebook_ignored"] = counts.values.get("facebook_ignored", 0) + (
             row["ignored"] or 0
+        )
+    return series
+
+
+@dataclass(frozen=True, slots=True)
+class BacklogWeek:
+    start: date
+    open_at_end: int  # open at the end of the week (or at `filters.end`, if sooner)
+    overdue_at_end: int | None  # as last recorded in the week; None: nothing recorded
+
+
+def weekly_backlog(filters: Filters, weeks: int = 12) -> list[BacklogWeek]:
+    """The backlog at the end of each of the weeks of `weekly_series`: open from the running
+    balance of the summaries, overdue from the daily record of the current snapshot (none
+    with a category or channel filter: the record is per office and district only)."""
+    end = filters.end
+    first = end - timedelta(days=(end.weekday() + 1) % 7) - timedelta(weeks=weeks - 1)
+    since_first = Filters(
+        start=first,
+        end=end,
+        district_ids=filters.district_ids,
+        category_id=filters.category_id,
+        channel=filters.channel,
+    )
+    balance = carried_over_by(since_first).get(None, 0)
+    change = [0] * weeks
+    rows = (
+        _filtered(EventSummary.objects.all(), filters, with_period=False)
+        .filter(grain=Grain.DAY, bucket__gte=first, bucket__lte=end)
+        .values("bucket")
+        .annotate(r=Sum("received"), f=Sum("finished"))
+    )
+    for row in rows:
+        change[(row["bucket"] - first).days // 7] += (row["r"] or 0) - (row["f"] or 0)
+    overdue: dict[int, tuple[date, int]] = {}
+    if filters.category_id is None and not filters.channel:
+        recorded = BacklogHistory.objects.filter(day__gte=first, day__lte=end)
+        if filters.district_ids is not None:
+            recorded = recorded.filter(district_id__in=list(filters.district_ids))
+        for row in recorded.order_by().values("day").annotate(n=Sum("overdue")):
+            index = (row["day"] - first).days // 7
+            if index not in overdue or row["day"] > overdue[index][0]:
+                overdue[index] = (row["day"], row["n"] or 0)
+    series = []
+    for index in range(weeks):
+        balance += change[index]
+        recorded_n = overdue.get(index)
+        series.append(
+            BacklogWeek(
+                start=first + timedelta(weeks=index),
+                open_at_end=balance,
+                overdue_at_end=None if recorded_n is None else recorded_n[1],
+            )
         )
     return series
 

@@ -6,6 +6,9 @@
 - `DurationSummary`: how many grievances took N working days to first response / resolution,
   in the same buckets (medians and p90s come from these histograms).
 - `CurrentSnapshot`: open and overdue now per office × district × category × channel.
+- `BacklogHistory`: open and overdue at the end of each day, per office × district, as the
+  current snapshot said at the day's last refresh (overdue history cannot be rebuilt from the
+  events: deadlines move with reopenings, appeals and holiday edits).
 - `RefreshState`: the one row saying when the summaries were computed and up to where.
 
 All are written only by `dashboards/summaries.py`.
@@ -51,6 +54,16 @@ class EventSummary(models.Model):
     facebook_received = models.PositiveIntegerField(default=0)
     facebook_answered_publicly = models.PositiveIntegerField(default=0)
     facebook_ignored = models.PositiveIntegerField(default=0)
+    appeals_received = models.PositiveIntegerField(default=0)
+    finished = models.PositiveIntegerField(default=0)
+    # Resolved by outcome (grievances.models.GrievanceOutcome: one column each).
+    resolved_service_provided = models.PositiveIntegerField(default=0)
+    resolved_information_provided = models.PositiveIntegerField(default=0)
+    resolved_action_taken = models.PositiveIntegerField(default=0)
+    resolved_allegation_proved = models.PositiveIntegerField(default=0)
+    resolved_allegation_not_proved = models.PositiveIntegerField(default=0)
+    resolved_referred = models.PositiveIntegerField(default=0)
+    resolved_other = models.PositiveIntegerField(default=0)
 
     class Meta:
         indexes = [
@@ -146,3 +159,26 @@ class UpazilaSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grain}{self.bucket} {self.upazila_id}"
+
+
+class BacklogHistory(models.Model):
+    """Open and overdue per Dhaka day × office × district: the current snapshot's totals as the
+    last refresh of that day left them. Recorded, not rebuilt; a day before the first refresh
+    has no row."""
+
+    day = models.DateField()
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    district = models.ForeignKey("offices.District", on_delete=models.CASCADE, related_name="+")
+    open = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "office", "district"], name="dash_backlog_one_per_day"
+            )
+        ]
+        indexes = [models.Index(fields=["day", "district"], name="dash_backlog_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.office_id}: {self.open} open, {self.overdue} overdue"

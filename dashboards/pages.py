@@ -22,6 +22,7 @@ from dashboards.metrics import (
     rank_within_groups,
     sum_counts,
     volume_groups,
+    weekly_backlog,
     weekly_series,
 )
 from dashboards.models import UpazilaSummary
@@ -83,7 +84,8 @@ class Figure:
 
 
 def headline(filters: Filters, *, with_change: bool = True) -> list[Figure]:
-    now = counts_by(filters).get(None, Counts())
+    # Carried over is a change from the previous period too: shown where changes are.
+    now = counts_by(filters, carried_over=with_change).get(None, Counts())
     before = counts_by(filters.previous()).get(None, Counts()) if with_change else Counts()
 
     def count(label: str, name: str, note: str = "") -> Figure:
@@ -108,6 +110,18 @@ def headline(filters: Filters, *, with_change: bool = True) -> list[Figure]:
         rate(_("Resolved within deadline"), "within_deadline", _("GRS target: 90 %")),
         Figure(_("Overdue now"), fmt_int(now.overdue_now), "", _("open and past their deadline")),
         Figure(_("Open now"), fmt_int(now.open_now)),
+        *(
+            [
+                Figure(
+                    _("Carried over from the previous period"),
+                    fmt_int(now.carried_over),
+                    "",
+                    _("open when the period began"),
+                )
+            ]
+            if with_change
+            else []
+        ),
         Figure(
             _("Median working days to first response"),
             fmt_days(now.first_response_median),
@@ -124,6 +138,28 @@ def headline(filters: Filters, *, with_change: bool = True) -> list[Figure]:
         rate(_("Confirmed fixed by the citizen"), "confirmed_fixes"),
         rate(_("Appeal rate"), "appeal_rate"),
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class BreakdownLine:
+    label: str
+    count: str
+    share: str = ""  # of the whole (a rate: "3 of 5" below the small-number base)
+
+
+def tiers_and_outcomes(counts: Counts) -> dict[str, list[BreakdownLine]]:
+    """Received by tier and resolved by outcome, each with its share."""
+    received = counts.received + counts.appeals_received
+    return {
+        "tiers": [
+            BreakdownLine(label, fmt_int(n), fmt_rate(Rate(n, received)))
+            for _tier, label, n in counts.received_by_tier
+        ],
+        "outcomes": [
+            BreakdownLine(label, fmt_int(n), fmt_rate(Rate(n, counts.resolved)))
+            for _outcome, label, n in counts.resolved_by_outcome
+        ],
+    }
 
 
 # --- the district table -----------------------------------------------------------------------
@@ -179,7 +215,7 @@ def sort_label(key: str) -> str:
 
 def district_rows(filters: Filters, districts: list[District]) -> list[DistrictRow]:
     """One row per district (in `districts`' order), ranked within its volume group."""
-    by_district = counts_by(filters, "district_id")
+    by_district = counts_by(filters, "district_id", carried_over=True)
     rows = [DistrictRow(d, by_district.get(d.pk, Counts())) for d in districts]
     bands = volume_groups({r.district.pk: r.counts.received for r in rows})
     ranks = rank_within_groups({r.district.pk: r.counts.within_deadline for r in rows}, bands)
@@ -288,12 +324,20 @@ class TrendWeek:
     received: int
     resolved: int
     ignored: int
+    open: int = 0  # at the end of the week
+    overdue: int | None = None  # at the end of the week, as recorded; None: not recorded
 
 
 def trend_context(filters: Filters, weeks: int = 12) -> dict[str, Any]:
     series = weekly_series(filters, weeks)
-    data = [TrendWeek(start, c.received, c.resolved, c.facebook_ignored) for start, c in series]
-    top = max([1] + [max(w.received, w.resolved, w.ignored) for w in data])
+    backlog = weekly_backlog(filters, weeks)
+    data = [
+        TrendWeek(
+            start, c.received, c.resolved, c.facebook_ignored, b.open_at_end, b.overdue_at_end
+        )
+        for (start, c), b in zip(series, backlog, strict=True)
+    ]
+    top = max([1] + [max(w.received, w.resolved, w.ignored, w.open, w.overdue or 0) for w in data])
     plot_w, plot_h = CHART_W - PAD_L - 8, CHART_H - PAD_B - PAD_T
     step = plot_w / max(len(data) - 1, 1)
 
@@ -303,6 +347,15 @@ def trend_context(filters: Filters, weeks: int = 12) -> dict[str, Any]:
             for i, w in enumerate(data)
         )
 
+    def recorded_points(attr: str) -> list[tuple[str, str]]:
+        """(x, y) of the weeks with a value: a line may have gaps and single points."""
+        return [
+            (f"{PAD_L + i * step:.1f}", f"{PAD_T + plot_h - plot_h * getattr(w, attr) / top:.1f}")
+            for i, w in enumerate(data)
+            if getattr(w, attr) is not None
+        ]
+
+    overdue_recorded = [w for w in data if w.overdue is not None]
     ticks = [
         {"y": f"{PAD_T + plot_h - plot_h * v / top:.1f}", "label": fmt_int(v)}
         for v in sorted({0, top // 2, top})
@@ -319,6 +372,12 @@ def trend_context(filters: Filters, weeks: int = 12) -> dict[str, Any]:
         "received": points("received"),
         "resolved": points("resolved"),
         "ignored": points("ignored"),
+        "open": points("open"),
+        "overdue": " ".join(f"{x},{y}" for x, y in recorded_points("overdue")),
+        "overdue_dots": recorded_points("overdue"),
+        "overdue_recorded": len(overdue_recorded),
+        "overdue_from": overdue_recorded[0].start if overdue_recorded else None,
+        "overdue_filtered_out": filters.category_id is not None or bool(filters.channel),
         "ticks": ticks,
         "x_labels": x_labels,
         "left": PAD_L,
@@ -434,6 +493,13 @@ def district_table_export(rows: list[DistrictRow], filters: Filters) -> TableExp
             _("Confirmed fixes %"),
             _("Appeal rate %"),
             _("Position among comparable districts"),
+            _("Carried over from the previous period"),
+            _("Received at tier 1 (the office)"),
+            _("Received at tier 2 (appeal)"),
+            *(
+                _("Resolved: %(outcome)s") % {"outcome": label}
+                for _value, label, _n in Counts().resolved_by_outcome
+            ),
         ]
     )
     for row in rows:
@@ -452,6 +518,10 @@ def district_table_export(rows: list[DistrictRow], filters: Filters) -> TableExp
                 pct(c.confirmed_fixes),
                 pct(c.appeal_rate),
                 f"{row.rank[0]}/{row.rank[1]}" if row.rank else "",
+                c.carried_over,
+                c.received,
+                c.appeals_received,
+                *(n for _value, _label, n in c.resolved_by_outcome),
             ]
         )
     return table

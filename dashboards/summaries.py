@@ -21,7 +21,9 @@ again, reading only the grievances active since a little before), so a run is id
 Runs take a PostgreSQL advisory lock; a run that finds it held does nothing (the holder covers
 its window), and each step of a rebuild waits for it, so the two never write the same rows at
 once. The current snapshot is recomputed for the touched offices and those with a grievance
-newly past its deadline, with `Grievance.objects.overdue(now)` counting overdue.
+newly past its deadline, with `Grievance.objects.overdue(now)` counting overdue; its totals
+per office × district are then recorded as the day's row of `BacklogHistory` (the overdue
+history, which cannot be rebuilt from events).
 
 `summaries_rebuild` recomputes everything, a few offices per transaction; the offices still to do are kept in `RefreshState.rebuild_pending`, so an
 interrupted rebuild resumes where it stopped (and the beat refresh finishes it).
@@ -42,7 +44,14 @@ from django.utils import timezone
 
 from core.calendar import DHAKA, dhaka_date
 from dashboards.models import CurrentSnapshot, RefreshState
-from grievances.models import FACEBOOK_CHANNELS, Grievance, GrievanceEvent, Reply
+from grievances.models import (
+    FACEBOOK_CHANNELS,
+    OPEN_STATUSES,
+    Grievance,
+    GrievanceEvent,
+    GrievanceOutcome,
+    Reply,
+)
 from offices.models import Office
 
 # Events of transactions that committed after a later one was seen: looked at again.
@@ -77,6 +86,14 @@ EVENT_MEASURES = (
     "facebook_received",
     "facebook_answered_publicly",
     "facebook_ignored",
+    # Appeals lodged, counted for the office appealed to (tier 2), on the day of the appeal.
+    "appeals_received",
+    # Left the open statuses (as the grievance stands now): the day it was resolved, or
+    # closed, or set aside as not a grievance or a duplicate. Received - finished, summed over
+    # every bucket before a day, is what was open at its start (`metrics.carried_over_by`).
+    "finished",
+    # Resolved, by the outcome recorded (the current resolution, like "resolved").
+    *(f"resolved_{outcome}" for outcome in GrievanceOutcome.values),
 )
 
 UPAZILA_MEASURES = (
@@ -90,6 +107,12 @@ UPAZILA_MEASURES = (
 )
 
 _DAY = "(({col}) AT TIME ZONE 'Asia/Dhaka')::date"
+# When a grievance that is not open now left the open statuses: resolved (a closed one was
+# resolved first), closed, or set aside (its last change to the status it has now).
+_FINISHED_AT = """COALESCE(resolved_at, closed_at, (
+    SELECT max(e.created_at) FROM grievances_grievanceevent e
+    WHERE e.grievance_id = g.id AND e.kind = 'status_changed' AND e.to_status = g.status),
+    last_activity_at)"""
 
 # %(offices)s: the offices to (re)compute, NULL for all. %(now)s: the moment of the run.
 _FACTS_SQL = f"""
@@ -121,8 +144,14 @@ facts (day, office_id, district_id, upazila_id, category_id, channel, measure, n
                                 g.tier >= 2 AND g.resolved_at <= g.due_at)) m(measure, ok)
     WHERE resolved_at IS NOT NULL AND m.ok
     UNION ALL
+    SELECT {_DAY.format(col="resolved_at")}, office_id, district_id, upazila_id, category_id, channel,
+           'resolved_' || outcome, 1 FROM g WHERE resolved_at IS NOT NULL AND outcome <> ''
+    UNION ALL
     SELECT {_DAY.format(col="closed_at")}, office_id, district_id, upazila_id, category_id, channel,
            'closed', 1 FROM g WHERE closed_at IS NOT NULL
+    UNION ALL
+    SELECT {_DAY.format(col=_FINISHED_AT)}, office_id, district_id, upazila_id, category_id,
+           channel, 'finished', 1 FROM g WHERE status <> ALL(%(open_statuses)s)
     UNION ALL
     SELECT {_DAY.format(col="received_at")}, office_id, district_id, upazila_id, category_id, channel,
            m.measure, 1 FROM g
@@ -164,7 +193,8 @@ facts (day, office_id, district_id, upazila_id, category_id, channel, measure, n
     CROSS JOIN LATERAL (VALUES
         ('transferred_in', e.to_office_id, e.kind = 'transferred'),
         ('transferred_out', e.from_office_id, e.kind = 'transferred'),
-        ('appealed', e.from_office_id, e.kind = 'appealed')) m(measure, office_id, ok)
+        ('appealed', e.from_office_id, e.kind = 'appealed'),
+        ('appeals_received', e.to_office_id, e.kind = 'appealed')) m(measure, office_id, ok)
     WHERE e.kind IN ('transferred', 'appealed') AND m.ok AND m.office_id IS NOT NULL
       AND (%(offices)s::bigint[] IS NULL
            OR e.from_office_id = ANY(%(offices)s::bigint[])
@@ -253,6 +283,7 @@ def _recompute_offices(
         "since_start": since_start,
         "active_since": None if since_start is None else since_start - ACTIVE_MARGIN,
         "facebook": list(FACEBOOK_CHANNELS),
+        "open_statuses": [str(status) for status in OPEN_STATUSES],
         "weekend": weekend,
         "max_days": MAX_WORKING_DAYS,
         "cal_start": "2000-01-01",
@@ -322,6 +353,23 @@ def _snapshot(now: datetime, office_ids: set[int] | None = None) -> None:
         stale = stale.filter(office_id__in=sorted(office_ids))
     stale.delete()
     CurrentSnapshot.objects.bulk_create(rows.values(), batch_size=2000)
+
+
+def _record_backlog(now: datetime) -> None:
+    """Today's row per office × district of `BacklogHistory`: the current snapshot's open and
+    overdue totals. Each run of the day replaces the day's rows, so the day keeps what its last
+    run saw (its end), and a run twice changes nothing."""
+    day = dhaka_date(now)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM dashboards_backloghistory WHERE day = %s", [day])
+        cursor.execute(
+            """
+            INSERT INTO dashboards_backloghistory (day, office_id, district_id, open, overdue)
+            SELECT %s, office_id, district_id, SUM(open), SUM(overdue)
+            FROM dashboards_currentsnapshot GROUP BY office_id, district_id
+            """,
+            [day],
+        )
 
 
 def _newly_overdue_offices(since: datetime, now: datetime) -> set[int]:
@@ -428,6 +476,7 @@ def summaries_refresh(now: datetime | None = None) -> bool:
             touched = _touched_offices(state, now)
             _recompute_touched(touched, now)
             _snapshot(now, set(touched) | _newly_overdue_offices(state.started_at, now))
+        _record_backlog(now)
         state.last_event_id = _max_event_id()
         state.started_at = now
         state.finished_at = timezone.now()
@@ -472,5 +521,6 @@ def summaries_rebuild(
         _lock()
         state = _state()
         _snapshot(state.started_at or now)
+        _record_backlog(state.started_at or now)
         state.finished_at = timezone.now()
         state.save(update_fields=["finished_at"])

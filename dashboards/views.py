@@ -134,6 +134,9 @@ def national(request: HttpRequest) -> HttpResponse:
             "map": pages.map_context(data["rows"], link=pages.district_link),
             "trend": pages.trend_context(filters),
             "categories": pages.category_breakdown(filters),
+            "breakdown": pages.tiers_and_outcomes(
+                pages.sum_counts(row.counts for row in data["rows"])
+            ),
         }
 
     data = _cached(("national", *scope.division_ids), request, at, figures)
@@ -170,6 +173,7 @@ def district(request: HttpRequest, district: str) -> HttpResponse:
             "upazilas": pages.upazila_breakdown(filters, place),
             "categories": pages.category_breakdown(filters),
             "trend": pages.trend_context(filters),
+            "breakdown": pages.tiers_and_outcomes(counts),
         }
 
     context = {

@@ -112,6 +112,8 @@ CACHES = {
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/officer/"
+# National staff (is_national) land on the national dashboard after sign-in when no `next`.
+NATIONAL_LOGIN_REDIRECT_URL = "/dashboard/"
 LOGOUT_REDIRECT_URL = "/"
 # Failed sign-ins (Redis counters, accounts/throttle.py): tries per username from one client
 # before a pause of LOGIN_LOCK_SECONDS, doubled after each further burst up to the max; a

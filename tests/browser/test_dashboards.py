@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from dashboards.summaries import summaries_refresh
 from grievances.models import Grievance, GrievanceChannel
 from grievances.services import grievance_accept, grievance_create, grievance_resolve
+from tests.browser.conftest import SCREENSHOTS
 from tests.offices.factories import UserFactory, district_office
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -98,7 +99,16 @@ def test_the_national_dashboard(page, history, screenshot, live_server):
     expect(page.locator("svg.bd-map path.district.band-4")).to_have_count(1)  # Dhaka, 100 %
     expect(page.locator(".ranking tbody tr")).to_have_count(64)
     expect(page.locator(".updated")).to_contain_text("হালনাগাদ")
+    # The backlog on the trend chart (open, and overdue as recorded today), and its table.
+    expect(page.locator("svg.trend polyline.backlog-open")).to_have_count(1)
+    expect(page.locator("svg.trend circle.backlog-overdue")).to_have_count(1)  # recorded today only
+    expect(page.locator("#trend-heading ~ details thead")).to_contain_text("সপ্তাহ শেষে অনিষ্পন্ন")
+    expect(page.locator("#tiers-heading")).to_be_visible()
     _check(page, "national", screenshot)
+    for section in ("trend", "tiers"):
+        page.locator(f"#{section}-heading").locator("..").screenshot(
+            path=str(SCREENSHOTS / f"dashboard-{section}-{page.size}.png")
+        )
 
     # Sorting is a link: it works without JavaScript.
     page.locator(".ranking thead a").nth(1).click()

@@ -6,7 +6,13 @@ from unittest import mock
 import pytest
 
 from core.calendar import DHAKA
-from dashboards.models import CurrentSnapshot, DurationSummary, EventSummary, UpazilaSummary
+from dashboards.models import (
+    BacklogHistory,
+    CurrentSnapshot,
+    DurationSummary,
+    EventSummary,
+    UpazilaSummary,
+)
 from grievances.models import GrievanceEvent
 
 
@@ -42,6 +48,7 @@ def summary_rows() -> dict[str, set[tuple[object, ...]]]:
         "durations": rows(DurationSummary),
         "upazilas": rows(UpazilaSummary),
         "snapshot": rows(CurrentSnapshot),
+        "backlog": rows(BacklogHistory),
     }
 
 
