@@ -20,5 +20,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("integrations/facebook/", include("integrations.facebook.urls")),
+    path("", include("dashboards.urls")),
     path("", include("grievances.urls")),
 ]

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "grievances",
     "integrations.notifications",
     "integrations.facebook",
+    "dashboards",
     "demo",
     "benchmarks",  # its `generate_load` command only: no models, no URLs
 ]
@@ -337,6 +338,12 @@ CELERY_BEAT_SCHEDULE["notifications-sweep"] = {
     # retries ran out in a long gateway outage) go again.
     "task": "integrations.notifications.tasks.notification_sweep_task",
     "schedule": 5 * 60,  # seconds
+}
+
+CELERY_BEAT_SCHEDULE["dashboards-refresh"] = {
+    # The dashboards' summaries: only the offices touched since the last run (dashboards/).
+    "task": "dashboards.tasks.dashboards_refresh_task",
+    "schedule": 3 * 60,  # seconds
 }
 
 REST_FRAMEWORK = {

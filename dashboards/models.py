@@ -1,0 +1,148 @@
+"""Summary tables the dashboards read: never `grievances_grievance` per request.
+
+- `EventSummary`: what *happened* (received, first responded, resolved, ...) per time bucket ×
+  office × district × category × channel. Each row is kept at two grains, the day and the
+  month, so a period is answered from whole months plus the days at its edges.
+- `DurationSummary`: how many grievances took N working days to first response / resolution,
+  in the same buckets (medians and p90s come from these histograms).
+- `CurrentSnapshot`: open and overdue now per office × district × category × channel.
+- `RefreshState`: the one row saying when the summaries were computed and up to where.
+
+All are written only by `dashboards/summaries.py`.
+"""
+
+from django.db import models
+
+
+class Grain(models.TextChoices):
+    DAY = "d", "day"
+    MONTH = "m", "month"
+
+
+class EventSummary(models.Model):
+    grain = models.CharField(max_length=1, choices=Grain.choices)
+    bucket = models.DateField()  # the day, or the first day of the month (Dhaka dates)
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    district = models.ForeignKey("offices.District", on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(
+        "grievances.Category", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    channel = models.CharField(max_length=20)
+
+    received = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    not_grievance = models.PositiveIntegerField(default=0)
+    duplicate = models.PositiveIntegerField(default=0)
+    transferred_in = models.PositiveIntegerField(default=0)
+    transferred_out = models.PositiveIntegerField(default=0)
+    first_responded = models.PositiveIntegerField(default=0)
+    first_responded_on_time = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    resolved_on_time = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    reopened = models.PositiveIntegerField(default=0)
+    appealed = models.PositiveIntegerField(default=0)
+    appeals_resolved = models.PositiveIntegerField(default=0)
+    appeals_resolved_on_time = models.PositiveIntegerField(default=0)
+    feedback = models.PositiveIntegerField(default=0)
+    feedback_fixed = models.PositiveIntegerField(default=0)
+    rating_count = models.PositiveIntegerField(default=0)
+    rating_sum = models.PositiveIntegerField(default=0)
+    facebook_received = models.PositiveIntegerField(default=0)
+    facebook_answered_publicly = models.PositiveIntegerField(default=0)
+    facebook_ignored = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["grain", "bucket", "district"], name="dash_event_bucket"),
+            models.Index(fields=["office", "grain", "bucket"], name="dash_event_office"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain}{self.bucket} {self.office_id}"
+
+
+class DurationSummary(models.Model):
+    FIRST_RESPONSE = "f"
+    RESOLUTION = "r"
+
+    measure = models.CharField(max_length=1)
+    grain = models.CharField(max_length=1, choices=Grain.choices)
+    bucket = models.DateField()
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    district = models.ForeignKey("offices.District", on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(
+        "grievances.Category", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    channel = models.CharField(max_length=20)
+    working_days = models.PositiveSmallIntegerField()
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["measure", "grain", "bucket", "district"], name="dash_duration_bucket"
+            ),
+            models.Index(fields=["office"], name="dash_duration_office"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure}{self.grain}{self.bucket} {self.office_id}: {self.working_days}"
+
+
+class CurrentSnapshot(models.Model):
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    district = models.ForeignKey("offices.District", on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(
+        "grievances.Category", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    channel = models.CharField(max_length=20)
+    open = models.PositiveIntegerField(default=0)
+    untriaged = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+    facebook_unanswered_overdue = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.office_id}: {self.open} open, {self.overdue} overdue"
+
+
+class RefreshState(models.Model):
+    """One row (pk=1): the watermark of the incremental refresh."""
+
+    last_event_id = models.BigIntegerField(default=0)
+    started_at = models.DateTimeField(null=True)  # the `now` of the last refresh
+    finished_at = models.DateTimeField(null=True)
+    # A rebuild in progress: the offices still to do (resumable); empty when none.
+    rebuild_pending = models.JSONField(default=list, blank=True)
+
+    def __str__(self) -> str:
+        return f"refresh {self.started_at}"
+
+
+class UpazilaSummary(models.Model):
+    """The main counts per upazila (the one the grievance is about), for a district's page;
+    written with `EventSummary`, from the same facts."""
+
+    grain = models.CharField(max_length=1, choices=Grain.choices)
+    bucket = models.DateField()
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    district = models.ForeignKey("offices.District", on_delete=models.CASCADE, related_name="+")
+    upazila = models.ForeignKey(
+        "offices.Upazila", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    received = models.PositiveIntegerField(default=0)
+    first_responded = models.PositiveIntegerField(default=0)
+    first_responded_on_time = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    resolved_on_time = models.PositiveIntegerField(default=0)
+    feedback = models.PositiveIntegerField(default=0)
+    feedback_fixed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["district", "grain", "bucket"], name="dash_upazila_district"),
+            models.Index(fields=["office"], name="dash_upazila_office"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain}{self.bucket} {self.upazila_id}"

@@ -1,0 +1,195 @@
+"""The dashboards' pages: thin views over `dashboards.selectors` (who sees what) and
+`dashboards.pages` (what is shown). Every figure comes from the summary tables."""
+
+import csv
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language, ngettext
+from django.views.decorators.http import require_GET
+
+from dashboards import pages
+from dashboards.forms import DashboardFilterForm
+from dashboards.metrics import computed_at, today
+from dashboards.selectors import (
+    dashboard_scope_for,
+    district_get_for_scope,
+    district_list,
+    division_list,
+    facebook_page_health,
+    officer_workload,
+    oldest_overdue,
+)
+from grievances.templatetags.citizen import local_number
+
+STATS_CACHE_SECONDS = 300
+
+
+def _updated(now: datetime) -> str:
+    """ "Updated 3 minutes ago", in the page's language and digits."""
+    at = computed_at()
+    if at is None:
+        return ""
+    minutes = max(0, int((now - at).total_seconds() // 60))
+    return ngettext("Updated %(n)s minute ago", "Updated %(n)s minutes ago", minutes) % {
+        "n": local_number(str(minutes))
+    }
+
+
+def _sort_links(request: HttpRequest, current: str, descending: bool) -> dict[str, dict[str, Any]]:
+    links = {}
+    for key in pages.SORTS:
+        query = request.GET.copy()
+        query["sort"] = key
+        # A second click on the current column turns its order round.
+        default_desc = key not in ("name", "first", "overdue", "ignored", "appeal")
+        desc = (not descending) if key == current else default_desc
+        query["dir"] = "desc" if desc else "asc"
+        links[key] = {
+            "query": query.urlencode(),
+            "label": pages.sort_label(key),
+            "current": key == current,
+            "aria": ("descending" if descending else "ascending") if key == current else "none",
+        }
+    return links
+
+
+def _sort_params(request: HttpRequest) -> tuple[str, bool]:
+    sort = request.GET.get("sort", pages.DEFAULT_SORT)
+    if sort not in pages.SORTS:
+        sort = pages.DEFAULT_SORT
+    return sort, request.GET.get("dir", "desc") != "asc"
+
+
+def _overview(request: HttpRequest) -> dict[str, Any]:
+    """The national page's (or a division's) data, shared with the export."""
+    scope = dashboard_scope_for(request.user)
+    if not scope.sees_any:
+        raise Http404
+    visible = scope.visible_district_ids()
+    divisions = division_list(None if scope.national else list(scope.division_ids))
+    form = DashboardFilterForm(request.GET or None, divisions=divisions)
+    filters = form.filters(today=today(), district_ids=visible)
+    districts = district_list(None if filters.district_ids is None else list(filters.district_ids))
+    rows = pages.district_rows(filters, districts)
+    sort, descending = _sort_params(request)
+    return {
+        "scope": scope,
+        "form": form,
+        "filters": filters,
+        "divisions": divisions,
+        "rows": rows,
+        "sorted_rows": pages.sort_rows(rows, sort, descending),
+        "sort": sort,
+        "descending": descending,
+    }
+
+
+@require_GET
+@login_required
+def national(request: HttpRequest) -> HttpResponse:
+    scope = dashboard_scope_for(request.user)
+    if not scope.sees_any:
+        raise Http404
+    if not scope.sees_overview:  # a district's staff: their district's page
+        district = district_list(list(scope.district_ids))[0]
+        return redirect("dashboards:district", district=district.slug)
+    data = _overview(request)
+    filters = data["filters"]
+    now = timezone.now()
+    context = {
+        **data,
+        "headline": pages.headline(filters),
+        "division_totals": pages.division_totals(data["rows"], data["divisions"]),
+        "map": pages.map_context(data["rows"], link=pages.district_link),
+        "trend": pages.trend_context(filters),
+        "categories": pages.category_breakdown(filters),
+        "page_health": facebook_page_health(filters.district_ids, now),
+        "sort_links": _sort_links(request, data["sort"], data["descending"]),
+        "export_query": request.GET.urlencode(),
+        "updated": _updated(now),
+        "min_base": pages.MIN_BASE,
+    }
+    return render(request, "dashboards/national.html", context)
+
+
+@require_GET
+@login_required
+def district(request: HttpRequest, district: str) -> HttpResponse:
+    scope = dashboard_scope_for(request.user)
+    place = district_get_for_scope(scope=scope, slug=district)
+    form = DashboardFilterForm(request.GET or None, divisions=[])
+    filters = pages.filters_for_district(form.filters(today=today(), district_ids=None), place)
+    now = timezone.now()
+    rank, counts = pages.position_among_comparable(filters, place)
+    context = {
+        "district": place,
+        "scope": scope,
+        "form": form,
+        "filters": filters,
+        "counts": counts,
+        "headline": pages.headline(filters),
+        "rank": rank,
+        "upazilas": pages.upazila_breakdown(filters, place),
+        "categories": pages.category_breakdown(filters),
+        "trend": pages.trend_context(filters),
+        "overdue": oldest_overdue(user=request.user, district=place, now=now),
+        "workload": officer_workload(district=place),
+        "page_health": facebook_page_health([place.pk], now).get(place.pk, []),
+        "updated": _updated(now),
+        "min_base": pages.MIN_BASE,
+    }
+    return render(request, "dashboards/district.html", context)
+
+
+@require_GET
+def public_stats(request: HttpRequest) -> HttpResponse:
+    """Public: per-district counts and rates, the map. No names, no free text, nothing about
+    one citizen. The figures are cached a few minutes per language and filter, so a crawler
+    cannot make the database work for each request."""
+    form = DashboardFilterForm(
+        {k: v for k, v in request.GET.items() if k in ("period", "division")} or None,
+        divisions=division_list(),
+    )
+    filters = form.filters(today=today(), district_ids=None)
+    key = "stats:{}:{}:{}:{}".format(
+        get_language(), filters.start, filters.end, ",".join(map(str, filters.district_ids or []))
+    )
+
+    def compute() -> dict[str, Any]:
+        rows = pages.district_rows(filters, district_list(filters.district_ids))
+        return {
+            "headline": pages.headline(filters, with_change=False),
+            "rows": pages.sort_rows(rows, "name", False),
+            "map": pages.map_context(rows, link=lambda d: f"#d-{d.slug}"),
+            "updated_at": computed_at(),
+        }
+
+    data = cache.get_or_set(key, compute, STATS_CACHE_SECONDS)
+    now = timezone.now()
+    context = {**data, "form": form, "filters": filters, "min_base": pages.MIN_BASE}
+    context["updated"] = _updated(now)
+    return render(request, "dashboards/stats.html", context)
+
+
+@require_GET
+@login_required
+def district_table_csv(request: HttpRequest) -> HttpResponse:
+    """The district table as shown, with its filters and order: UTF-8 with a BOM, so Excel
+    reads Bangla."""
+    data = _overview(request)
+    table = pages.district_table_export(data["sorted_rows"], data["filters"])
+    filters = data["filters"]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"districts-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(table.headers)
+    writer.writerows(table.rows)
+    return response

@@ -1,0 +1,47 @@
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from unittest import mock
+
+import pytest
+
+from core.calendar import DHAKA
+from dashboards.models import CurrentSnapshot, DurationSummary, EventSummary, UpazilaSummary
+from grievances.models import GrievanceEvent
+
+
+@contextmanager
+def at(moment: datetime) -> Iterator[datetime]:
+    """Services, and the events they record, happen at `moment`."""
+    with (
+        mock.patch("django.utils.timezone.now", return_value=moment),
+        mock.patch.object(
+            GrievanceEvent._meta.get_field("created_at"), "default", mock.Mock(return_value=moment)
+        ),
+    ):
+        yield moment
+
+
+def dhaka(*args: int) -> datetime:
+    return datetime(*args, tzinfo=DHAKA)  # type: ignore[misc]
+
+
+def summary_rows() -> dict[str, set[tuple[object, ...]]]:
+    """Every summary row as plain tuples (without ids), to compare two computations."""
+    skip = {"id"}
+
+    def rows(model: type) -> set[tuple[object, ...]]:
+        names = [f.attname for f in model._meta.concrete_fields if f.attname not in skip]
+        return set(model.objects.values_list(*names))
+
+    return {
+        "events": rows(EventSummary),
+        "durations": rows(DurationSummary),
+        "upazilas": rows(UpazilaSummary),
+        "snapshot": rows(CurrentSnapshot),
+    }
+
+
+@pytest.fixture
+def clock() -> Callable[[datetime], object]:
+    return at
