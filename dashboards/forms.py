@@ -66,11 +66,11 @@ class DashboardFilterForm(forms.Form):
             if divisions is not None
             else Division.objects.values("pk")
         )
-        division_field.label_from_instance = lambda d: d.name  # type: ignore[method-assign]
+        division_field.label_from_instance = lambda d: d.name  # type: ignore[method-assign,assignment]
         category_field = self.fields["category"]
         assert isinstance(category_field, forms.ModelChoiceField)  # noqa: S101
         category_field.queryset = Category.objects.filter(is_active=True)
-        category_field.label_from_instance = lambda c: c.name  # type: ignore[method-assign]
+        category_field.label_from_instance = lambda c: c.name  # type: ignore[method-assign,assignment]
         channel_field = self.fields["channel"]
         assert isinstance(channel_field, forms.ChoiceField)  # noqa: S101
         channel_field.choices = [("", _("All channels")), *GrievanceChannel.choices]

@@ -116,9 +116,9 @@ def map_shape() -> MapShape:
                 if ring_index == 0 and area > biggest[0]:
                     biggest = (area, simple)
                 parts.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in simple[:-1]) + "Z")
-        ring = biggest[1]
-        cx = sum(x for x, _ in ring) / max(len(ring), 1)
-        cy = sum(y for _, y in ring) / max(len(ring), 1)
+        largest = biggest[1]
+        cx = sum(x for x, _ in largest) / max(len(largest), 1)
+        cy = sum(y for _, y in largest) / max(len(largest), 1)
         outlines[name] = Outline(map_name=name, path="".join(parts), label_x=cx, label_y=cy)
     return MapShape(width=WIDTH, height=height, outlines=outlines)
 

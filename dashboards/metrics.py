@@ -254,7 +254,7 @@ def counts_by(filters: Filters, group: str | None = None) -> dict[Key, Counts]:
             qs = qs.annotate(grouped=Value(None, output_field=IntegerField()))
         return qs.values(*fields).annotate(**aggregates)
 
-    for row in rows(_filtered(EventSummary.objects, filters), **sums):
+    for row in rows(_filtered(EventSummary.objects.all(), filters), **sums):
         key = row[fields[0]]
         groups[key].values = {m: row[m] or 0 for m in EVENT_MEASURES}
     snap_sums = {
@@ -263,14 +263,14 @@ def counts_by(filters: Filters, group: str | None = None) -> dict[Key, Counts]:
         "untriaged_n": Sum("untriaged"),
         "fb_n": Sum("facebook_unanswered_overdue"),
     }
-    snapshot = _filtered(CurrentSnapshot.objects, filters, with_period=False)
+    snapshot = _filtered(CurrentSnapshot.objects.all(), filters, with_period=False)
     for row in rows(snapshot, **snap_sums):
         counts = groups[row[fields[0]]]
         counts.open_now = row["open_n"] or 0
         counts.overdue_now = row["overdue_n"] or 0
         counts.untriaged_now = row["untriaged_n"] or 0
         counts.facebook_unanswered_overdue_now = row["fb_n"] or 0
-    durations = _filtered(DurationSummary.objects, filters)
+    durations = _filtered(DurationSummary.objects.all(), filters)
     if not group:
         durations = durations.annotate(grouped=Value(None, output_field=IntegerField()))
     for row in durations.values(*fields, "measure", "working_days").annotate(n=Sum("count")):
@@ -294,7 +294,7 @@ def weekly_series(filters: Filters, weeks: int = 12) -> list[tuple[date, Counts]
     end = filters.end
     first = end - timedelta(days=(end.weekday() + 1) % 7) - timedelta(weeks=weeks - 1)
     rows = (
-        _filtered(EventSummary.objects, filters, with_period=False)
+        _filtered(EventSummary.objects.all(), filters, with_period=False)
         .filter(grain=Grain.DAY, bucket__gte=first, bucket__lte=end)
         .values("bucket")
         .annotate(

@@ -354,14 +354,14 @@ def category_breakdown(filters: Filters) -> list[Breakdown]:
 
 def upazila_breakdown(filters: Filters, district: District) -> list[Breakdown]:
     """Per upazila the grievance is about (the upazila summary knows no category/channel)."""
-    rows = (
+    rows: Any = (
         UpazilaSummary.objects.filter(period_buckets(filters.start, filters.end), district=district)
         .order_by()
         .values("upazila_id")
+        .annotate(**{m: Sum(m) for m in UPAZILA_MEASURES})
     )
-    rows = rows.annotate(**{m: Sum(m) for m in UPAZILA_MEASURES})
     upazilas = {u.pk: u for u in Upazila.objects.filter(district=district).order_by(name_order())}
-    found = {r["upazila_id"]: r for r in rows}
+    found: dict[int | None, dict[str, Any]] = {r["upazila_id"]: r for r in rows}
     top = max([1] + [r["received"] or 0 for r in found.values()])
     items = []
     for key in [*upazilas, None]:

@@ -31,6 +31,7 @@ run a rebuild after changing past holidays.
 
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -259,9 +260,9 @@ def _snapshot(now: datetime) -> None:
     """Open and overdue now, per office × district × category × channel. Overdue is
     `Grievance.objects.overdue(now)`: the inbox's definition, not a second one."""
     keys = ("office_id", "place_id", "category_id", "channel")
-    rows: dict[tuple[object, ...], CurrentSnapshot] = {}
+    rows: dict[tuple[Any, ...], CurrentSnapshot] = {}
 
-    def add(qs: Iterable[dict[str, object]], field: str) -> None:
+    def add(qs: Iterable[dict[str, Any]], field: str) -> None:
         for row in qs:
             key = tuple(row[k] for k in keys)
             snap = rows.get(key)

@@ -30,9 +30,9 @@ from grievances.templatetags.citizen import local_number
 STATS_CACHE_SECONDS = 300
 
 
-def _updated(now: datetime) -> str:
-    """ "Updated 3 minutes ago", in the page's language and digits."""
-    at = computed_at()
+def _updated(now: datetime, at: datetime | None = None) -> str:
+    """The "updated 3 minutes ago" line, in the page's language and digits."""
+    at = at or computed_at()
     if at is None:
         return ""
     minutes = max(0, int((now - at).total_seconds() // 60))
@@ -69,7 +69,7 @@ def _sort_params(request: HttpRequest) -> tuple[str, bool]:
 def _overview(request: HttpRequest) -> dict[str, Any]:
     """The national page's (or a division's) data, shared with the export."""
     scope = dashboard_scope_for(request.user)
-    if not scope.sees_any:
+    if not scope.sees_overview:
         raise Http404
     visible = scope.visible_district_ids()
     divisions = division_list(None if scope.national else list(scope.division_ids))
@@ -162,7 +162,8 @@ def public_stats(request: HttpRequest) -> HttpResponse:
     )
 
     def compute() -> dict[str, Any]:
-        rows = pages.district_rows(filters, district_list(filters.district_ids))
+        visible = None if filters.district_ids is None else list(filters.district_ids)
+        rows = pages.district_rows(filters, district_list(visible))
         return {
             "headline": pages.headline(filters, with_change=False),
             "rows": pages.sort_rows(rows, "name", False),
@@ -170,10 +171,10 @@ def public_stats(request: HttpRequest) -> HttpResponse:
             "updated_at": computed_at(),
         }
 
-    data = cache.get_or_set(key, compute, STATS_CACHE_SECONDS)
+    data: dict[str, Any] = cache.get_or_set(key, compute, STATS_CACHE_SECONDS) or compute()
     now = timezone.now()
     context = {**data, "form": form, "filters": filters, "min_base": pages.MIN_BASE}
-    context["updated"] = _updated(now)
+    context["updated"] = _updated(now, data["updated_at"]) if data["updated_at"] else ""
     return render(request, "dashboards/stats.html", context)
 
 

@@ -15,8 +15,11 @@ def at(moment: datetime) -> Iterator[datetime]:
     """Services, and the events they record, happen at `moment`."""
     with (
         mock.patch("django.utils.timezone.now", return_value=moment),
+        # Field.get_default caches the default's callable: patch what it calls.
         mock.patch.object(
-            GrievanceEvent._meta.get_field("created_at"), "default", mock.Mock(return_value=moment)
+            GrievanceEvent._meta.get_field("created_at"),
+            "_get_default",
+            mock.Mock(return_value=moment),
         ),
     ):
         yield moment

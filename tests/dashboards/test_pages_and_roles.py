@@ -1,0 +1,178 @@
+"""Who sees which dashboard (DESIGN.md §7): national staff everything, a divisional office its
+division's districts, a DC office's head, GRO and officers their district, another district's
+officer a 404, the anonymous the sign-in page — and `/stats/` for everyone, with no personal
+data and from a cache."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from dashboards.summaries import summaries_refresh
+from grievances.models import Grievance, GrievanceChannel
+from grievances.services import grievance_create
+from offices.models import District, Office, OfficeRole
+from tests.offices.factories import OfficeMembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+NATIONAL = reverse("dashboards:national")
+DHAKA = reverse("dashboards:district", args=["dhaka"])
+CHATTOGRAM = reverse("dashboards:district", args=["chattogram"])
+STATS = reverse("dashboards:stats")
+
+
+@pytest.fixture
+def data(office, other_office):
+    """An overdue grievance in Dhaka with a citizen's name, phone and text; one in Chattogram."""
+    late, _ = grievance_create(
+        office=office,
+        channel=GrievanceChannel.WEB,
+        description="গোপন অভিযোগের লেখা",
+        citizen_name="রহিম উদ্দিন",
+        citizen_phone="+8801711234567",
+        received_at=timezone.now() - timedelta(days=10),
+    )
+    Grievance.objects.filter(pk=late.pk).update(
+        first_response_due_at=timezone.now() - timedelta(days=5)
+    )
+    grievance_create(office=other_office, channel=GrievanceChannel.WEB, description="অন্য")
+    summaries_refresh()
+    return late
+
+
+def _member(code, role, kind="district"):
+    office = Office.objects.get(kind=kind, code=code)
+    return OfficeMembershipFactory(office=office, role=role).user
+
+
+@pytest.fixture
+def division_gro(office):
+    division_office = Office.objects.get(kind="division", division=office.division)
+    return OfficeMembershipFactory(office=division_office, role=OfficeRole.GRO).user
+
+
+def test_national_staff_see_every_district_and_every_district_page(client, national_user, data):
+    client.force_login(national_user)
+    page = client.get(NATIONAL)
+
+    assert page.status_code == 200
+    assert len(page.context["rows"]) == 64
+    assert page.content.decode().count('<path class="district') == 64
+    assert client.get(DHAKA).status_code == 200
+    assert client.get(CHATTOGRAM).status_code == 200
+    # The oldest overdue grievance links to the grievance for someone who may read it.
+    district_page = client.get(DHAKA).content.decode()
+    assert reverse("grievances:officer-grievance", args=[data.pk]) in district_page
+
+
+def test_a_divisional_gro_sees_the_division_s_districts_only(client, division_gro, office, data):
+    client.force_login(division_gro)
+    page = client.get(NATIONAL)
+    in_division = set(
+        District.objects.filter(division=office.division).values_list("pk", flat=True)
+    )
+
+    assert page.status_code == 200
+    assert {row.district.pk for row in page.context["rows"]} == in_division
+    assert client.get(DHAKA).status_code == 200
+    assert client.get(CHATTOGRAM).status_code == 404
+    # Overdue Dhaka grievances are listed, but not linked: the division reads only appeals.
+    district_page = client.get(DHAKA).content.decode()
+    assert data.tracking_code in district_page
+    assert reverse("grievances:officer-grievance", args=[data.pk]) not in district_page
+
+
+@pytest.mark.parametrize("role", [OfficeRole.HEAD, OfficeRole.GRO, OfficeRole.OFFICER])
+def test_a_dc_office_s_staff_land_on_their_district(client, role, data):
+    client.force_login(_member("DHA", role))
+
+    assert client.get(NATIONAL).url == DHAKA
+    page = client.get(DHAKA)
+    assert page.status_code == 200
+    assert reverse("grievances:officer-grievance", args=[data.pk]) in page.content.decode()
+    assert client.get(CHATTOGRAM).status_code == 404
+    assert client.get(reverse("dashboards:export_csv")).status_code == 404
+
+
+def test_another_district_s_officer_gets_404(client, other_officer, data):
+    client.force_login(other_officer)
+
+    assert client.get(DHAKA).status_code == 404
+    assert client.get(NATIONAL).url == CHATTOGRAM
+
+
+def test_a_user_without_an_office_gets_404(client, data):
+    from tests.offices.factories import UserFactory
+
+    client.force_login(UserFactory())
+
+    assert client.get(NATIONAL).status_code == 404
+    assert client.get(DHAKA).status_code == 404
+
+
+def test_the_anonymous_are_sent_to_sign_in_but_read_the_public_statistics(client, data):
+    cache.clear()
+    assert client.get(NATIONAL).url.startswith(reverse("accounts:login"))
+    assert client.get(DHAKA).url.startswith(reverse("accounts:login"))
+
+    page = client.get(STATS)
+    text = page.content.decode()
+
+    assert page.status_code == 200
+    assert text.count('<path class="district') == 64
+    for private in ("রহিম", "1711234567", "১৭১১২৩৪৫৬৭", "গোপন", data.tracking_code):
+        assert private not in text
+
+
+def test_public_statistics_are_cached(client, data):
+    cache.clear()
+    client.get(STATS)
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(STATS)
+
+    assert again.status_code == 200
+    assert not [q for q in queries.captured_queries if "dashboards_" in q["sql"]]
+
+
+def test_the_overview_counts_overdue_untriaged_grievances(client, national_user, data):
+    client.force_login(national_user)
+    page = client.get(NATIONAL)
+    dhaka_row = next(r for r in page.context["rows"] if r.district.slug == "dhaka")
+
+    assert dhaka_row.counts.overdue_now == 1
+    assert page.context["updated"]
+
+
+def test_the_district_table_sorts_by_get_parameters(client, national_user, data):
+    client.force_login(national_user)
+    by_received = client.get(NATIONAL, {"sort": "received", "dir": "desc"}).context["sorted_rows"]
+    by_name_desc = client.get(NATIONAL, {"sort": "name", "dir": "desc"}).context["sorted_rows"]
+    by_name = client.get(NATIONAL, {"sort": "name", "dir": "asc"}).context["sorted_rows"]
+
+    assert {by_received[0].district.slug, by_received[1].district.slug} == {"dhaka", "chattogram"}
+    assert by_name_desc == list(reversed(by_name))
+    assert [r.counts.received for r in by_received[:3]] == [1, 1, 0]
+
+
+def test_the_district_table_exports_as_csv_with_a_bom_and_its_filters(
+    client, national_user, office, data
+):
+    client.force_login(national_user)
+    response = client.get(
+        reverse("dashboards:export_csv"), {"division": office.division_id, "sort": "received"}
+    )
+    body = response.content.decode("utf-8")
+
+    assert response["Content-Type"].startswith("text/csv")
+    assert body.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(body[1:])))
+    in_division = District.objects.filter(division=office.division).count()
+    assert len(rows) == 1 + in_division
+    assert rows[1][0] == office.district.name  # sorted by received, as on the page
