@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import IO, Any, cast
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import (
     Case,
     CharField,
@@ -198,6 +198,9 @@ def export_rows(
         # A transaction, so the server-side cursor streams instead of being held (WITH HOLD
         # materialises the whole result before the first row).
         with transaction.atomic(using=qs.db):
+            with connections[qs.db].cursor() as cursor:
+                # A streaming read: compiling the plan would only delay the first row.
+                cursor.execute("SET LOCAL jit = off")
             for (
                 code,
                 office,
@@ -311,6 +314,23 @@ def _cell(value: Any) -> str:
     return _text(str(value))
 
 
+def _memo(render: Callable[[Any], str], limit: int = 10_000) -> Callable[[Any], str]:
+    """`render` remembered per value (bounded: a column of mostly distinct values only pays
+    for the dictionary)."""
+    seen: dict[Any, str] = {}
+
+    def cell(value: Any) -> str:
+        try:
+            return seen[value]
+        except KeyError:
+            if len(seen) >= limit:
+                seen.clear()
+            xml = seen[value] = render(value)
+            return xml
+
+    return cell
+
+
 def _date_cell(value: float | None) -> str:
     return "<c/>" if value is None else f'<c s="1"><v>{value:.6f}</v></c>'
 
@@ -343,12 +363,15 @@ def xlsx_stream(
     *,
     sheet_title: str,
     date_columns: Sequence[int] = (),
+    distinct_columns: Sequence[int] = (0,),
     max_rows: int = XLSX_MAX_ROWS,
 ) -> Iterator[bytes]:
     """An XLSX workbook, sent as it is written. `date_columns`: the indexes of the columns
-    holding Excel serial dates."""
+    holding Excel serial dates; `distinct_columns`: those whose values rarely repeat (the
+    others' cells are rendered once per value: names and labels repeat on every row)."""
     cells: list[Callable[[Any], str]] = [
-        _date_cell if i in date_columns else _cell for i in range(len(headers))
+        _date_cell if i in date_columns else _cell if i in distinct_columns else _memo(_cell)
+        for i in range(len(headers))
     ]
     header_xml = "<row>" + "".join(_text(h, ' s="2"') for h in headers) + "</row>"
     sink = _Sink()
@@ -367,7 +390,9 @@ def xlsx_stream(
                 more = False
                 for written, row in enumerate(rows_left, start=1):
                     batch.append(
-                        "<row>" + "".join(f(v) for f, v in zip(cells, row, strict=True)) + "</row>"
+                        "<row>"
+                        + "".join([f(v) for f, v in zip(cells, row, strict=True)])
+                        + "</row>"
                     )
                     if len(batch) == 500:
                         sheet.write("".join(batch).encode())
