@@ -234,3 +234,14 @@ def test_with_a_replica_the_rows_are_read_there(client, settings):
     assert any("grievances_grievance" in q["sql"] for q in replica.captured_queries)
     assert not any("dashboards_exportlog" in q["sql"] for q in replica.captured_queries)
     assert any("dashboards_exportlog" in q["sql"] for q in primary.captured_queries)
+
+
+def test_the_dashboards_link_to_the_exports_with_their_filters(client, grievances):
+    national = _client(client, _national())
+    page = national.get("/dashboard/", {"period": "30"}).content.decode()
+    assert '/dashboard/export/grievances.xlsx?period=30"' in page
+    assert '/dashboard/export/grievances.csv?period=30"' in page
+
+    slug = district_office("DHA").district.slug
+    page = national.get(f"/dashboard/{slug}/", {"period": "30"}).content.decode()
+    assert f'/dashboard/export/grievances.csv?district={slug}&amp;period=30"' in page
