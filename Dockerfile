@@ -13,6 +13,16 @@ RUN groupadd --system --gid 10001 app \
 
 WORKDIR /app
 
+# pg_dump/pg_restore for `manage.py backup` and `restore`, of the database server's major
+# version (16, docker-compose.yml): Debian's own client is older and pg_dump refuses a newer
+# server, so it comes from the PostgreSQL project's apt repository (its key ships with
+# postgresql-common).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ca-certificates postgresql-common \
+    && /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y \
+    && apt-get install -y --no-install-recommends postgresql-client-16 \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, so code changes don't reinstall them. Every wheel we pin is binary
 # (psycopg2-binary, cryptography, Pillow), so no compiler is needed.
 COPY requirements.txt ./
@@ -25,8 +35,8 @@ COPY . .
 # at run time (.env, see .env.example).
 RUN DJANGO_SETTINGS_MODULE=config.settings.base \
     sh -c "python manage.py compile_translations && python manage.py collectstatic --noinput" \
-    && mkdir -p /app/.data/media \
-    && chown -R app:app /app/.data
+    && mkdir -p /app/.data/media /backups \
+    && chown -R app:app /app/.data /backups
 
 USER app
 EXPOSE 8000

@@ -1,6 +1,7 @@
 """Facebook ingestion benchmark (DESIGN.md §6): comments per second per process.
 
     python -m benchmarks.ingest [--comments 20000] [--batch 500] [--replies 0.2]
+                                [--triage on|off|compare] [--mixed-texts]
 
 Two ways of writing the same rows into the same tables, in the same run, in one process:
 
@@ -14,6 +15,11 @@ Two ways of writing the same rows into the same tables, in the same run, in one 
 Everything runs inside a transaction that is rolled back at the end, so it can be pointed at
 any migrated database (the test database after a pytest run works). Target: (a) ≥ 2,000
 comments/s and ≥ 30 % of (b).
+
+Triage (issue 13): `--triage off` runs (a) without the classifier, `--triage compare` runs (a)
+twice on the same comments, triage off then on (the office setting praise and spam aside at
+0.90), and prints the drop (target ≤ 10 %). `--mixed-texts` takes the comments' texts from the
+triage corpus (grievances, questions, praise, spam, chatter) instead of one repeated grievance.
 """
 
 import argparse
@@ -37,7 +43,12 @@ class _Rollback(Exception):
 
 
 def _payloads(
-    page_id: str, run: str, count: int, batch: int, replies: float
+    page_id: str,
+    run: str,
+    count: int,
+    batch: int,
+    replies: float,
+    texts: list[str] | None = None,
 ) -> list[tuple[bytes, int]]:
     """Webhook bodies of `batch` comments each, serialised like Meta (escaped, compact)."""
     bodies = []
@@ -60,7 +71,9 @@ def _payloads(
                     "comment_id": comment_id,
                     "post_id": post_id,
                     "parent_id": parent,
-                    "message": f"রাস্তার বাতি নষ্ট, অভিযোগ নম্বর {n}. Please fix it soon.",
+                    "message": f"{texts[n % len(texts)]} ({n})"
+                    if texts
+                    else f"রাস্তার বাতি নষ্ট, অভিযোগ নম্বর {n}. Please fix it soon.",
                     "created_time": 1_764_000_000 + n,
                 }
             )
@@ -79,9 +92,14 @@ def _payloads(
     return bodies
 
 
-def _product_path(page: Any, bodies: list[tuple[bytes, int]]) -> float:
-    from integrations.facebook.services import comments_ingest, observations_from_webhook
+def _product_path(page: Any, bodies: list[tuple[bytes, int]], *, triage: bool = True) -> float:
+    from django.conf import settings
 
+    from integrations.facebook.services import comments_ingest, observations_from_webhook
+    from triage.services import current_model
+
+    settings.TRIAGE_ENABLED = triage
+    current_model()  # the model is read once per process: not part of the timing
     start = time.perf_counter()
     for body, _count in bodies:
         by_page = observations_from_webhook(json.loads(body))
@@ -195,8 +213,13 @@ def main() -> None:
     parser.add_argument("--comments", type=int, default=20_000)
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--replies", type=float, default=0.2, help="share that are replies")
+    parser.add_argument("--triage", choices=["on", "off", "compare"], default="on")
+    parser.add_argument("--mixed-texts", action="store_true", help="texts from the corpus")
     args = parser.parse_args()
     _setup()
+    if args.triage == "compare":
+        _compare_triage(args)
+        return
 
     from django.db import transaction
 
@@ -209,8 +232,9 @@ def main() -> None:
         with transaction.atomic():
             office = Office.objects.get(kind="district", code="DHA")
             page = FacebookPage.objects.create(page_id=f"bench{run}", office=office, name="bench")
-            bodies = _payloads(page.page_id, run, args.comments, args.batch, args.replies)
-            results["product"] = _product_path(page, bodies)
+            texts = _corpus_texts() if args.mixed_texts else None
+            bodies = _payloads(page.page_id, run, args.comments, args.batch, args.replies, texts)
+            results["product"] = _product_path(page, bodies, triage=args.triage == "on")
             made = FacebookComment.objects.filter(page=page).count()
             results["baseline"] = _baseline(page, bodies, run)
             raise _Rollback
@@ -221,9 +245,63 @@ def main() -> None:
     product = n / results["product"]
     baseline = n / results["baseline"]
     print(f"comments: {n} in batches of {args.batch}, {args.replies:.0%} replies; rows {made}")
+    print(f"triage {args.triage}; texts: {'corpus mix' if args.mixed_texts else 'one grievance'}")
     print(f"(a) product path  : {product:8.0f} comments/s  ({results['product']:.2f} s)")
     print(f"(b) baseline SQL  : {baseline:8.0f} comments/s  ({results['baseline']:.2f} s)")
     print(f"ratio (a)/(b)     : {product / baseline:8.0%}   target ≥ 2000/s and ≥ 30 %")
+
+
+def _corpus_texts() -> list[str]:
+    from triage.services import corpus_examples
+
+    return [e.text for e in corpus_examples()]
+
+
+def _compare_triage(args: argparse.Namespace) -> None:
+    """The product path on the same comments with triage off, then on (then off and on again:
+    the better of two runs each, so a cold cache does not count against either)."""
+    from decimal import Decimal
+
+    from django.db import transaction
+
+    from integrations.facebook.models import FacebookPage
+    from offices.models import Office
+    from triage.models import Suggestion, TriageSetting
+
+    texts = _corpus_texts() if args.mixed_texts else None
+    seconds: dict[str, list[float]] = {"off": [], "on": []}
+    set_aside = 0
+    for attempt in range(2):
+        for mode in ("off", "on"):
+            run = uuid.uuid4().hex[:10]
+            try:
+                with transaction.atomic():
+                    office = Office.objects.get(kind="district", code="DHA")
+                    TriageSetting.objects.update_or_create(
+                        office=office,
+                        defaults={"auto_set_aside": True, "threshold": Decimal("0.90")},
+                    )
+                    page = FacebookPage.objects.create(
+                        page_id=f"bench{run}", office=office, name="bench"
+                    )
+                    bodies = _payloads(
+                        page.page_id, run, args.comments, args.batch, args.replies, texts
+                    )
+                    seconds[mode].append(_product_path(page, bodies, triage=mode == "on"))
+                    if mode == "on" and attempt == 0:
+                        set_aside = Suggestion.objects.filter(
+                            grievance__facebook_items__page=page, set_aside=True
+                        ).count()
+                    raise _Rollback
+            except _Rollback:
+                pass
+    n = args.comments
+    off, on = n / min(seconds["off"]), n / min(seconds["on"])
+    print(f"comments: {n} in batches of {args.batch}, {args.replies:.0%} replies")
+    print(f"texts: {'corpus mix' if args.mixed_texts else 'one grievance'}")
+    print(f"triage off : {off:8.0f} comments/s")
+    print(f"triage on  : {on:8.0f} comments/s  ({set_aside} set aside as praise or spam)")
+    print(f"drop       : {1 - on / off:8.1%}   target ≤ 10 %")
 
 
 if __name__ == "__main__":

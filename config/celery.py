@@ -51,6 +51,7 @@ TASK_QUEUES: dict[str, str] = {
     "grievances.tasks.grievance_deadlines_office_task": HOUSEKEEPING,
     "grievances.tasks.reply_sweep_task": HOUSEKEEPING,
     "core.tasks.session_purge_task": HOUSEKEEPING,
+    "ops.tasks.personal_data_erase_task": HOUSEKEEPING,
     "dashboards.tasks.dashboards_refresh_task": HOUSEKEEPING,
 }
 

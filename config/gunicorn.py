@@ -27,5 +27,25 @@ limit_request_fields = 100
 limit_request_field_size = 8190
 
 accesslog = "-"
-# %(U)s is the path without the query string.
-access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss'
+# %(U)s is the path without the query string; the last field is the request id
+# (core/request_id.py), to find the request's own log lines and its tasks'.
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss %({x-request-id}o)s'
+
+
+# Prometheus (ops/metrics.py): with PROMETHEUS_MULTIPROC_DIR set, each worker process writes its
+# request-latency figures there and /ops/metrics adds them up. Start from an empty directory,
+# and let figures of a worker that died stop counting as live.
+def on_starting(server: object) -> None:
+    import shutil
+
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        shutil.rmtree(directory, ignore_errors=True)
+        os.makedirs(directory, exist_ok=True)
+
+
+def child_exit(server: object, worker: object) -> None:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]

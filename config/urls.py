@@ -14,6 +14,7 @@ api_docs = csp_update({"style-src": [UNSAFE_INLINE], "img-src": ["data:"]})(
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("ops/", include("ops.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", api_docs, name="api-docs"),

@@ -10,3 +10,7 @@ class CoreConfig(AppConfig):
 
         checks.register(check_trusted_proxies_parse, checks.Tags.security)
         checks.register(check_trusted_proxies, checks.Tags.security, deploy=True)
+
+        from core.request_id import connect_signals
+
+        connect_signals()

@@ -39,3 +39,38 @@ class MaskPiiFilter(logging.Filter):
 
 
 _TRACEBACK_FORMATTER = logging.Formatter()
+
+
+class RequestIdFilter(logging.Filter):
+    """Puts the current request id (core/request_id.py) on every record as `request_id`."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from core.request_id import request_id_get
+
+        if not getattr(record, "request_id", ""):
+            record.request_id = request_id_get()
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line (production): time, level, logger, message, request id, and
+    the traceback. Attach it after MaskPiiFilter: what it prints has been masked already."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        import json
+
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}",
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": getattr(record, "request_id", ""),
+            "process": record.process,
+        }
+        if record.exc_info and not record.exc_text:
+            record.exc_text = mask_pii(self.formatException(record.exc_info))
+        if record.exc_text:
+            entry["exception"] = record.exc_text
+        if record.stack_info:
+            entry["stack"] = record.stack_info
+        return json.dumps(entry, ensure_ascii=False)

@@ -334,8 +334,11 @@ def rank_within_groups(rates: dict[Key, Rate], bands: dict[Key, int]) -> dict[Ke
     positions: dict[Key, tuple[int, int]] = {}
     for entries in members.values():
         entries.sort(key=lambda e: -e[0])
-        for index, (_, key) in enumerate(entries):
-            positions[key] = (index + 1, len(entries))
+        position = 0
+        for index, (value, key) in enumerate(entries):
+            if index == 0 or value != entries[index - 1][0]:
+                position = index + 1  # equal rates share a position (1, 1, 3, ...)
+            positions[key] = (position, len(entries))
     return positions
 
 

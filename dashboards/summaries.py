@@ -15,14 +15,15 @@ hearing an appeal, the grievance's own):
 Refresh (`summaries_refresh`, beat every few minutes): the offices touched since the last run
 — by events after the watermark (or created in the last `OVERLAP`, for transactions that
 committed late), by replies whose state changed, by Facebook grievances whose first-response
-deadline passed unanswered since the last run — are recomputed *in full* (every bucket of
-theirs deleted and inserted again), so a run is idempotent. Runs take a PostgreSQL advisory
-lock; a run that finds it held does nothing (the holder covers its window). The current
-snapshot is recomputed whole each run from the open grievances, with
-`Grievance.objects.overdue(now)` counting overdue.
+deadline passed unanswered since the last run — are recomputed from the month the earliest
+touched grievance was received (every bucket of theirs from then on deleted and inserted
+again, reading only the grievances active since a little before), so a run is idempotent.
+Runs take a PostgreSQL advisory lock; a run that finds it held does nothing (the holder covers
+its window), and each step of a rebuild waits for it, so the two never write the same rows at
+once. The current snapshot is recomputed for the touched offices and those with a grievance
+newly past its deadline, with `Grievance.objects.overdue(now)` counting overdue.
 
-`summaries_rebuild` recomputes everything, office by office, each office in its own
-transaction; the offices still to do are kept in `RefreshState.rebuild_pending`, so an
+`summaries_rebuild` recomputes everything, a few offices per transaction; the offices still to do are kept in `RefreshState.rebuild_pending`, so an
 interrupted rebuild resumes where it stopped (and the beat refresh finishes it).
 
 Holidays edited after the fact change working-day counts only for offices recomputed later:
@@ -30,7 +31,7 @@ run a rebuild after changing past holidays.
 """
 
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -39,12 +40,16 @@ from django.db.models import Count
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.calendar import DHAKA, dhaka_date
 from dashboards.models import CurrentSnapshot, RefreshState
 from grievances.models import FACEBOOK_CHANNELS, Grievance, GrievanceEvent, Reply
 from offices.models import Office
 
 # Events of transactions that committed after a later one was seen: looked at again.
 OVERLAP = timedelta(minutes=10)
+# A grievance's facts lie no later than its last activity, except "ignored" on Facebook, dated
+# at the first-response deadline, days after receipt: this margin covers it.
+ACTIVE_MARGIN = timedelta(days=20)
 _LOCK_KEY = 0x5348_4441_5348  # "SHDASH": the refresh's advisory lock
 # Working-day histograms stop here: longer waits are counted in this last bucket.
 MAX_WORKING_DAYS = 60
@@ -91,6 +96,7 @@ _FACTS_SQL = f"""
 WITH g AS (
     SELECT * FROM grievances_grievance
     WHERE (%(offices)s::bigint[] IS NULL OR office_id = ANY(%(offices)s::bigint[]))
+      AND (%(since)s::date IS NULL OR last_activity_at >= %(active_since)s)
 ),
 facts (day, office_id, district_id, upazila_id, category_id, channel, measure, n) AS MATERIALIZED (
     SELECT {_DAY.format(col="received_at")}, office_id, district_id, upazila_id, category_id, channel,
@@ -163,6 +169,7 @@ facts (day, office_id, district_id, upazila_id, category_id, channel, measure, n
       AND (%(offices)s::bigint[] IS NULL
            OR e.from_office_id = ANY(%(offices)s::bigint[])
            OR e.to_office_id = ANY(%(offices)s::bigint[]))
+      AND (%(since)s::date IS NULL OR e.created_at >= %(since_start)s)
 )
 """  # noqa: S608 - built from constants only
 
@@ -178,6 +185,7 @@ upazilas AS (
            {", ".join(f"COALESCE(SUM(n) FILTER (WHERE measure = '{m}'), 0)" for m in UPAZILA_MEASURES)}
     FROM facts JOIN offices_office o ON o.id = facts.office_id {_GRAINS}
     WHERE (%(offices)s::bigint[] IS NULL OR office_id = ANY(%(offices)s::bigint[]))
+      AND (%(since)s::date IS NULL OR facts.day >= %(since)s::date)
       AND measure IN ({", ".join(f"'{m}'" for m in UPAZILA_MEASURES)})
     GROUP BY 1, 2, 3, 4, 5
 )
@@ -188,6 +196,7 @@ SELECT grain, {_BUCKET}, office_id, COALESCE(o.district_id, facts.district_id), 
        {", ".join(f"COALESCE(SUM(n) FILTER (WHERE measure = '{m}'), 0)" for m in EVENT_MEASURES)}
 FROM facts JOIN offices_office o ON o.id = facts.office_id {_GRAINS}
 WHERE (%(offices)s::bigint[] IS NULL OR office_id = ANY(%(offices)s::bigint[]))
+  AND (%(since)s::date IS NULL OR facts.day >= %(since)s::date)
 GROUP BY 1, 2, 3, 4, 5, 6
 """  # noqa: S608 - built from constants only
 _INSERT_EVENTS_SQL = _FACTS_SQL + _INSERT_TAIL
@@ -207,6 +216,7 @@ WITH cal AS (
 g AS (
     SELECT * FROM grievances_grievance
     WHERE (%(offices)s::bigint[] IS NULL OR office_id = ANY(%(offices)s::bigint[]))
+      AND (%(since)s::date IS NULL OR last_activity_at >= %(active_since)s)
 ),
 facts AS (
     SELECT m.measure, (m.at AT TIME ZONE 'Asia/Dhaka')::date AS day, g.office_id,
@@ -223,16 +233,25 @@ INSERT INTO dashboards_durationsummary
 SELECT measure, grain, CASE WHEN grain = 'd' THEN day ELSE date_trunc('month', day)::date END,
        office_id, district_id, category_id, channel, working_days, count(*)
 FROM facts CROSS JOIN (VALUES ('d'), ('m')) grains(grain)
+WHERE %(since)s::date IS NULL OR facts.day >= %(since)s::date
 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
 """
 
 
-def _recompute_offices(office_ids: list[int] | None, now: datetime) -> None:
-    """Delete and insert again every summary row of these offices (None: all)."""
+def _recompute_offices(
+    office_ids: list[int] | None, now: datetime, since: date | None = None
+) -> None:
+    """Delete and insert again the summary rows of these offices (None: all), from the month
+    `since` on (None: all time). Every fact of a month from `since` on belongs to a grievance
+    active since a little before it (`ACTIVE_MARGIN`), which is all this reads."""
     weekend = [day + 1 for day in settings.WEEKEND_DAYS]  # Python weekday() → ISO day of week
+    since_start = None if since is None else datetime.combine(since, time.min, tzinfo=DHAKA)
     params = {
         "offices": office_ids,
         "now": now,
+        "since": since,
+        "since_start": since_start,
+        "active_since": None if since_start is None else since_start - ACTIVE_MARGIN,
         "facebook": list(FACEBOOK_CHANNELS),
         "weekend": weekend,
         "max_days": MAX_WORKING_DAYS,
@@ -245,20 +264,20 @@ def _recompute_offices(office_ids: list[int] | None, now: datetime) -> None:
             "dashboards_upazilasummary",
             "dashboards_durationsummary",
         ):
-            if office_ids is None:
-                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
-            else:
-                cursor.execute(
-                    f"DELETE FROM {table} WHERE office_id = ANY(%s::bigint[])",  # noqa: S608
-                    [office_ids],
-                )
+            cursor.execute(
+                f"DELETE FROM {table} WHERE (%(offices)s::bigint[] IS NULL "  # noqa: S608
+                "OR office_id = ANY(%(offices)s::bigint[])) "
+                "AND (%(since)s::date IS NULL OR bucket >= %(since)s::date)",
+                params,
+            )
         cursor.execute(_INSERT_EVENTS_SQL, params)
         cursor.execute(_INSERT_DURATIONS_SQL, params)
 
 
-def _snapshot(now: datetime) -> None:
-    """Open and overdue now, per office × district × category × channel. Overdue is
-    `Grievance.objects.overdue(now)`: the inbox's definition, not a second one."""
+def _snapshot(now: datetime, office_ids: set[int] | None = None) -> None:
+    """Open and overdue now, per office × district × category × channel, for these offices
+    (None: all). Overdue is `Grievance.objects.overdue(now)`: the inbox's definition, not a
+    second one."""
     keys = ("office_id", "place_id", "category_id", "channel")
     rows: dict[tuple[Any, ...], CurrentSnapshot] = {}
 
@@ -280,6 +299,10 @@ def _snapshot(now: datetime) -> None:
     base = Grievance.objects.order_by().annotate(
         place_id=Coalesce("office__district_id", "district_id")
     )
+    if office_ids is not None:
+        if not office_ids:
+            return
+        base = base.filter(office_id__in=sorted(office_ids))
     add(base.open().values(*keys).annotate(n=Count("id")), "open")
     add(base.open().filter(status="new").values(*keys).annotate(n=Count("id")), "untriaged")
     add(base.overdue(now).values(*keys).annotate(n=Count("id")), "overdue")
@@ -294,8 +317,29 @@ def _snapshot(now: datetime) -> None:
         .annotate(n=Count("id")),
         "facebook_unanswered_overdue",
     )
-    CurrentSnapshot.objects.all().delete()
+    stale = CurrentSnapshot.objects.all()
+    if office_ids is not None:
+        stale = stale.filter(office_id__in=sorted(office_ids))
+    stale.delete()
     CurrentSnapshot.objects.bulk_create(rows.values(), batch_size=2000)
+
+
+def _newly_overdue_offices(since: datetime, now: datetime) -> set[int]:
+    """Offices with a grievance that became overdue since the last run, without any event (on
+    the open-deadline index)."""
+    return set(
+        Grievance.objects.open()
+        .filter(sort_due_at__gte=since, sort_due_at__lt=now)
+        .order_by()
+        .values_list("office_id", flat=True)
+        .distinct()
+    )
+
+
+def _lock() -> None:
+    """Wait for the refresh's lock: a rebuild's step and a refresh never write at once."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
 
 
 def _try_lock() -> bool:
@@ -309,35 +353,56 @@ def _state() -> RefreshState:
     return RefreshState.objects.select_for_update().get(pk=1)
 
 
-def _touched_offices(state: RefreshState, now: datetime) -> set[int]:
-    """The offices whose summaries may have changed since the last run."""
+def _month_of(moment: datetime) -> date:
+    return dhaka_date(moment).replace(day=1)
+
+
+def _touched_offices(state: RefreshState, now: datetime) -> dict[int, date]:
+    """The offices whose summaries may have changed since the last run, each with the first
+    month that may have changed: a grievance's facts all lie between the month it was
+    received and now, so that month of each touched grievance is the earliest."""
     assert state.started_at is not None  # noqa: S101 - only after a first build
     since = state.started_at - OVERLAP
+    touched: dict[int, date] = {}
+
+    def touch(office_id: int | None, received_at: datetime) -> None:
+        if office_id is None:
+            return
+        month = _month_of(received_at)
+        if office_id not in touched or month < touched[office_id]:
+            touched[office_id] = month
+
     events = GrievanceEvent.objects.filter(pk__gt=state.last_event_id) | (
         GrievanceEvent.objects.filter(created_at__gte=since)
     )
-    offices: set[int] = set()
-    for office_id, from_office, to_office in events.values_list(
-        "grievance__office_id", "from_office_id", "to_office_id"
+    for office_id, from_office, to_office, received_at in events.values_list(
+        "grievance__office_id", "from_office_id", "to_office_id", "grievance__received_at"
     ).distinct():
-        offices.update(pk for pk in (office_id, from_office, to_office) if pk is not None)
-    offices.update(
+        for pk in (office_id, from_office, to_office):
+            touch(pk, received_at)
+    for office_id, received_at in (
         Reply.objects.filter(updated_at__gte=since)
-        .values_list("grievance__office_id", flat=True)
+        .values_list("grievance__office_id", "grievance__received_at")
         .distinct()
-    )
+    ):
+        touch(office_id, received_at)
     # Facebook posts that became "ignored" since the last run, without any event.
-    offices.update(
-        Grievance.objects.filter(
-            channel__in=FACEBOOK_CHANNELS,
-            first_response_due_at__gte=state.started_at,
-            first_response_due_at__lt=now,
-            first_responded_at__isnull=True,
-        )
-        .values_list("office_id", flat=True)
-        .distinct()
-    )
-    return offices
+    for office_id, received_at in Grievance.objects.filter(
+        channel__in=FACEBOOK_CHANNELS,
+        first_response_due_at__gte=state.started_at,
+        first_response_due_at__lt=now,
+        first_responded_at__isnull=True,
+    ).values_list("office_id", "received_at"):
+        touch(office_id, received_at)
+    return touched
+
+
+def _recompute_touched(touched: dict[int, date], now: datetime) -> None:
+    by_month: dict[date, list[int]] = {}
+    for office_id, month in touched.items():
+        by_month.setdefault(month, []).append(office_id)
+    for month, offices in sorted(by_month.items()):
+        _recompute_offices(sorted(offices), now, since=month)
 
 
 def _max_event_id() -> int:
@@ -354,15 +419,15 @@ def summaries_refresh(now: datetime | None = None) -> bool:
         state = _state()
         if state.started_at is None and not state.rebuild_pending:
             state.rebuild_pending = list(Office.objects.order_by("pk").values_list("pk", flat=True))
-        if state.rebuild_pending:
+        if state.rebuild_pending or state.started_at is None:
             # A rebuild was started and not finished: finish it here.
             _recompute_offices(list(state.rebuild_pending), now)
             state.rebuild_pending = []
+            _snapshot(now)
         else:
             touched = _touched_offices(state, now)
-            if touched:
-                _recompute_offices(sorted(touched), now)
-        _snapshot(now)
+            _recompute_touched(touched, now)
+            _snapshot(now, set(touched) | _newly_overdue_offices(state.started_at, now))
         state.last_event_id = _max_event_id()
         state.started_at = now
         state.finished_at = timezone.now()
@@ -381,6 +446,7 @@ def summaries_rebuild(
     interrupted rebuild goes on with the offices it had not done."""
     now = now or timezone.now()
     with transaction.atomic():
+        _lock()
         state = _state()
         if not (resume and state.rebuild_pending):
             state.rebuild_pending = list(Office.objects.order_by("pk").values_list("pk", flat=True))
@@ -391,6 +457,7 @@ def summaries_rebuild(
         total = Office.objects.count()
     while True:
         with transaction.atomic():
+            _lock()
             state = _state()
             pending = list(state.rebuild_pending)
             if not pending:
@@ -402,6 +469,7 @@ def summaries_rebuild(
         if progress is not None:
             progress(total - len(rest), total)
     with transaction.atomic():
+        _lock()
         state = _state()
         _snapshot(state.started_at or now)
         state.finished_at = timezone.now()

@@ -7,6 +7,7 @@ app_name = "dashboards"
 urlpatterns = [
     path("dashboard/", views.national, name="national"),
     path("dashboard/export.csv", views.district_table_csv, name="export_csv"),
+    path("dashboard/export.xlsx", views.district_table_xlsx, name="export_xlsx"),
     path("dashboard/<slug:district>/", views.district, name="district"),
     path("stats/", views.public_stats, name="stats"),
 ]

@@ -2,6 +2,8 @@
 `dashboards.pages` (what is shown). Every figure comes from the summary tables."""
 
 import csv
+import io
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.views.decorators.http import require_GET
+from openpyxl import Workbook  # type: ignore[import-untyped]
 
 from dashboards import pages
 from dashboards.forms import DashboardFilterForm
@@ -59,6 +62,24 @@ def _sort_links(request: HttpRequest, current: str, descending: bool) -> dict[st
     return links
 
 
+FIGURES_CACHE_SECONDS = 600
+
+
+def _cached(
+    what: tuple[object, ...],
+    request: HttpRequest,
+    at: datetime | None,
+    compute: Callable[[], dict[str, Any]],
+) -> dict[str, Any]:
+    """A page's figures, computed once per refresh of the summaries (the key holds the time
+    they were computed), language, viewer's scope and query string."""
+    if at is None:
+        return compute()
+    query = "&".join(f"{k}={v}" for k, v in sorted(request.GET.items()))
+    key = "dash:{}:{}:{}:{}".format(at.timestamp(), get_language(), ":".join(map(str, what)), query)
+    return cache.get_or_set(key, compute, FIGURES_CACHE_SECONDS) or compute()
+
+
 def _sort_params(request: HttpRequest) -> tuple[str, bool]:
     sort = request.GET.get("sort", pages.DEFAULT_SORT)
     if sort not in pages.SORTS:
@@ -99,20 +120,31 @@ def national(request: HttpRequest) -> HttpResponse:
     if not scope.sees_overview:  # a district's staff: their district's page
         district = district_list(list(scope.district_ids))[0]
         return redirect("dashboards:district", district=district.slug)
-    data = _overview(request)
-    filters = data["filters"]
     now = timezone.now()
+    at = computed_at()
+
+    def figures() -> dict[str, Any]:
+        data = _overview(request)
+        filters = data["filters"]
+        del data["form"], data["scope"]  # per request; the rest is the same for everyone
+        return {
+            **data,
+            "headline": pages.headline(filters),
+            "division_totals": pages.division_totals(data["rows"], data["divisions"]),
+            "map": pages.map_context(data["rows"], link=pages.district_link),
+            "trend": pages.trend_context(filters),
+            "categories": pages.category_breakdown(filters),
+        }
+
+    data = _cached(("national", *scope.division_ids), request, at, figures)
     context = {
         **data,
-        "headline": pages.headline(filters),
-        "division_totals": pages.division_totals(data["rows"], data["divisions"]),
-        "map": pages.map_context(data["rows"], link=pages.district_link),
-        "trend": pages.trend_context(filters),
-        "categories": pages.category_breakdown(filters),
-        "page_health": facebook_page_health(filters.district_ids, now),
+        "scope": scope,
+        "form": DashboardFilterForm(request.GET or None, divisions=data["divisions"]),
+        "page_health": facebook_page_health(data["filters"].district_ids, now),
         "sort_links": _sort_links(request, data["sort"], data["descending"]),
         "export_query": request.GET.urlencode(),
-        "updated": _updated(now),
+        "updated": _updated(now, at),
         "min_base": pages.MIN_BASE,
     }
     return render(request, "dashboards/national.html", context)
@@ -126,22 +158,30 @@ def district(request: HttpRequest, district: str) -> HttpResponse:
     form = DashboardFilterForm(request.GET or None, divisions=[])
     filters = pages.filters_for_district(form.filters(today=today(), district_ids=None), place)
     now = timezone.now()
-    rank, counts = pages.position_among_comparable(filters, place)
+    at = computed_at()
+
+    def figures() -> dict[str, Any]:
+        rank, counts = pages.position_among_comparable(filters, place)
+        return {
+            "filters": filters,
+            "counts": counts,
+            "headline": pages.headline(filters),
+            "rank": rank,
+            "upazilas": pages.upazila_breakdown(filters, place),
+            "categories": pages.category_breakdown(filters),
+            "trend": pages.trend_context(filters),
+        }
+
     context = {
+        **_cached(("district", place.pk), request, at, figures),
         "district": place,
         "scope": scope,
         "form": form,
-        "filters": filters,
-        "counts": counts,
-        "headline": pages.headline(filters),
-        "rank": rank,
-        "upazilas": pages.upazila_breakdown(filters, place),
-        "categories": pages.category_breakdown(filters),
-        "trend": pages.trend_context(filters),
+        # Live, and per user: who may open which grievance.
         "overdue": oldest_overdue(user=request.user, district=place, now=now),
         "workload": officer_workload(district=place),
         "page_health": facebook_page_health([place.pk], now).get(place.pk, []),
-        "updated": _updated(now),
+        "updated": _updated(now, at),
         "min_base": pages.MIN_BASE,
     }
     return render(request, "dashboards/district.html", context)
@@ -193,4 +233,28 @@ def district_table_csv(request: HttpRequest) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(table.headers)
     writer.writerows(table.rows)
+    return response
+
+
+@require_GET
+@login_required
+def district_table_xlsx(request: HttpRequest) -> HttpResponse:
+    """The district table as shown, as an Excel workbook (the period in its first rows)."""
+    data = _overview(request)
+    filters = data["filters"]
+    table = pages.district_table_export(data["sorted_rows"], filters)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title="districts")
+    sheet.append([f"{filters.start:%Y-%m-%d}", f"{filters.end:%Y-%m-%d}"])
+    sheet.append(table.headers)
+    for row in table.rows:
+        sheet.append(row)
+    body = io.BytesIO()
+    workbook.save(body)
+    response = HttpResponse(
+        body.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"districts-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -1,6 +1,8 @@
-"""Idempotent demo data: officers for a few districts, a national viewer and an admin."""
+"""Idempotent demo data: officers for a few districts, a national viewer and an admin; their
+offices set praise and spam aside automatically (triage)."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -8,6 +10,7 @@ from accounts.models import User
 from integrations.facebook.models import FacebookPage
 from integrations.facebook.services.pages import graph_api_with_token, page_connect
 from offices.models import Office, OfficeMembership, OfficeRole
+from triage.models import TriageSetting
 
 DEMO_PASSWORD = "shunani-demo"  # noqa: S105 - printed for the local demo, never used elsewhere
 DEMO_DISTRICTS = ("DHA", "CTG", "SYL", "RAJ", "KHU", "BAR")
@@ -83,6 +86,11 @@ def demo_seed() -> list[DemoLogin]:
 
     for code in DEMO_DISTRICTS:
         office = Office.objects.get(code=code)
+        # The demo pages' praise and spam are set aside when the classifier is 90 % sure, so
+        # the demo shows both: suggestions in the inbox, and a set-aside with its undo.
+        TriageSetting.objects.get_or_create(
+            office=office, defaults={"auto_set_aside": True, "threshold": Decimal("0.90")}
+        )
         slug = code.lower()
         for role, suffix in (
             (OfficeRole.OFFICER, "officer"),

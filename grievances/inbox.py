@@ -18,19 +18,20 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery
 from django.core import signing
 from django.db import connection
-from django.db.models import BooleanField, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, F, Func, Q, Value
 
 from core.cache import cache_get, cache_set
 from core.calendar import DHAKA, add_working_days, dhaka_date
-from core.digits import to_latin_digits
+from core.textnorm import normalise_query
 from grievances.forms import normalise_bd_mobile
 from grievances.models import OPEN_STATUSES, GrievanceQuerySet, GrievanceStatus, GrievanceTier
+from triage.models import NOT_GRIEVANCE_INTENTS, Intent
 
 PAGE_SIZE = 25
 COUNT_CAP = 100
 _CURSOR_SALT = "grievances.inbox.cursor"
-_TABLE = "grievances_grievance"
+# Columns a list row never shows: the search columns are the widest of the row.
+_NOT_SHOWN_IN_LISTS = ("search_vector", "search_text", "outcome_note", "access_key_hash")
 
 TABS = ("new", "appeals", "mine", "unassigned", "due_soon", "overdue", "resolved", "all")
 DEFAULT_TAB = "new"
@@ -70,6 +71,11 @@ _NEW_TAB_ORDER = SortOrder(("channel_rank", "received_at"))
 _DATETIME_KEYS = {"sort_due_at", "last_activity_at", "received_at"}
 
 
+# The triage filter: what the classifier suggested when the grievance arrived (triage app).
+SUGGESTED_NOT_GRIEVANCE = "not_grievance"
+SUGGESTED_GRIEVANCE = "grievance"
+
+
 @dataclass(frozen=True)
 class InboxFilters:
     tab: str = DEFAULT_TAB
@@ -83,6 +89,7 @@ class InboxFilters:
     assignee_id: int | None = None
     received_from: date | None = None
     received_to: date | None = None
+    suggested: str = ""  # SUGGESTED_NOT_GRIEVANCE, SUGGESTED_GRIEVANCE or "" (any)
 
 
 @dataclass
@@ -128,7 +135,11 @@ def apply_filters(
         qs = qs.filter(received_at__gte=_start_of(filters.received_from))
     if filters.received_to:
         qs = qs.filter(received_at__lt=_start_of(filters.received_to) + timedelta(days=1))
-    q = to_latin_digits(filters.q.strip())
+    if filters.suggested == SUGGESTED_NOT_GRIEVANCE:
+        qs = qs.filter(triage__intent__in=NOT_GRIEVANCE_INTENTS)
+    elif filters.suggested == SUGGESTED_GRIEVANCE:
+        qs = qs.filter(triage__intent=Intent.GRIEVANCE)
+    q = normalise_query(filters.q)
     phone = normalise_bd_mobile(q)
     if phone:
         # A mobile number is looked up as the citizen's form stored it, on its own index; the
@@ -212,20 +223,37 @@ def decode_cursor(*, filters: InboxFilters, cursor: str) -> list[Any] | None:
     return values
 
 
+class _RowComparison(Func):
+    """`(col1, col2, id) > (v1, v2, v3)`: one row comparison PostgreSQL reads straight off the
+    index. Columns are compiled as expressions, so the comparison holds inside a subquery,
+    where the table has another alias."""
+
+    output_field = BooleanField()
+
+    def __init__(self, columns: Sequence[str], values: Sequence[Any], *, operator: str) -> None:
+        super().__init__(*(F(column) for column in columns), *(Value(v) for v in values))
+        self.width = len(columns)
+        self.operator = operator
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
+        sql_parts, params = [], []
+        for expression in self.get_source_expressions():
+            part_sql, part_params = compiler.compile(expression)
+            sql_parts.append(part_sql)
+            params.extend(part_params)
+        lhs, rhs = sql_parts[: self.width], sql_parts[self.width :]
+        return f"(({', '.join(lhs)}) {self.operator} ({', '.join(rhs)}))", params
+
+
 def apply_keyset(
     qs: GrievanceQuerySet, *, filters: InboxFilters, after: Sequence[Any] | None
 ) -> GrievanceQuerySet:
-    """Order by (sort keys, id) and start after `after`: one row comparison PostgreSQL reads
-    straight off the index."""
+    """Order by (sort keys, id) and start after `after`."""
     order = sort_order_for(filters)
     columns = (*order.keys, "id")
     if after is not None:
         operator = "<" if order.descending else ">"
-        lhs = ", ".join(f'"{_TABLE}"."{column}"' for column in columns)
-        rhs = ", ".join(["%s"] * len(columns))
-        qs = qs.filter(
-            RawSQL(f"({lhs}) {operator} ({rhs})", list(after), output_field=BooleanField())  # noqa: S611  column names are ours, values are parameters
-        )
+        qs = qs.filter(_RowComparison(columns, after, operator=operator))
     prefix = "-" if order.descending else ""
     return qs.order_by(*(prefix + column for column in columns))
 
@@ -233,8 +261,19 @@ def apply_keyset(
 def page_rows(
     qs: GrievanceQuerySet, *, filters: InboxFilters, cursor: str, page_size: int = PAGE_SIZE
 ) -> tuple[list[Any], str]:
+    """One keyset page: the page's ids off the keyset index in a subquery, and only those rows
+    joined to their offices, category and assignee.
+
+    Joined in one flat statement, the joins hid the LIMIT from the planner: on a deep page it
+    sorted every remaining row of the tab (0.5 s at 1 M grievances) where the ids take 3 ms."""
     after = decode_cursor(filters=filters, cursor=cursor)
-    rows = list(apply_keyset(qs, filters=filters, after=after)[: page_size + 1])
+    page_ids = (
+        apply_keyset(qs, filters=filters, after=after)
+        .select_related(None)
+        .values("pk")[: page_size + 1]
+    )
+    shown = apply_keyset(qs.filter(pk__in=page_ids), filters=filters, after=None)
+    rows = list(shown.defer(*_NOT_SHOWN_IN_LISTS))
     next_cursor = ""
     if len(rows) > page_size:
         rows = rows[:page_size]

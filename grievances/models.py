@@ -349,6 +349,13 @@ class Grievance(TimeStampedModel):
                 condition=Q(status__in=["new", "accepted", "in_progress"]),
                 name="grievance_inbox_nat_open_due",
             ),
+            # Appeals waiting (tier 2, open): few, so one small index serves an appeal office's
+            # tab and the national one; without it counting an empty tab read the whole table.
+            models.Index(
+                fields=["office", "sort_due_at", "id"],
+                condition=Q(tier=2, status__in=["new", "accepted", "in_progress"]),
+                name="grievance_inbox_appeals",
+            ),
             # National viewers' district filter on the open tabs (overdue, due soon, ...).
             models.Index(
                 fields=["district", "sort_due_at", "id"],

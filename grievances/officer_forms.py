@@ -8,7 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from core.digits import to_latin_digits
 from grievances.forms import normalise_bd_mobile
-from grievances.inbox import DEFAULT_SORT, DEFAULT_TAB, TABS
+from grievances.inbox import (
+    DEFAULT_SORT,
+    DEFAULT_TAB,
+    SUGGESTED_GRIEVANCE,
+    SUGGESTED_NOT_GRIEVANCE,
+    TABS,
+)
 from grievances.models import (
     GrievanceChannel,
     GrievanceOutcome,
@@ -56,6 +62,15 @@ class InboxFilterForm(forms.Form):
     assignee = forms.TypedChoiceField(label=_("Assigned to"), coerce=int, required=False)
     received_from = forms.DateField(label=_("Received from"), required=False)
     received_to = forms.DateField(label=_("Received until"), required=False)
+    suggested = forms.ChoiceField(
+        label=_("Triage suggestion"),
+        choices=[
+            ("", _("Any")),
+            (SUGGESTED_NOT_GRIEVANCE, _("Likely not a grievance")),
+            (SUGGESTED_GRIEVANCE, _("Likely a grievance")),
+        ],
+        required=False,
+    )
     cursor = forms.CharField(required=False, max_length=500)
 
     # Fields that narrow the list: the filter panel opens when one of them is set.
@@ -69,6 +84,7 @@ class InboxFilterForm(forms.Form):
         "assignee",
         "received_from",
         "received_to",
+        "suggested",
     )
 
     def __init__(
@@ -82,12 +98,13 @@ class InboxFilterForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         """Without `divisions`/`districts` (staff of one district) those filters are left
-        out; without `assignees` (nobody to hand work to) the assignee filter is."""
+        out; without `assignees` (nobody to hand work to) the assignee filter is, and without
+        `upazilas` (a national viewer who has not picked a district) the upazila filter."""
         super().__init__(*args, **kwargs)
         any_choice: Choices = [("", _("Any"))]
         _set_choices(self, "category", any_choice + categories)
-        _set_choices(self, "upazila", any_choice + upazilas)
         for name, choices in (
+            ("upazila", upazilas),
             ("assignee", assignees),
             ("division", divisions),
             ("district", districts),

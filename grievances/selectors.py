@@ -130,7 +130,7 @@ def grievance_inbox_for_user(
     }
     if filters.tab not in tabs:
         filters = with_tab(filters, DEFAULT_TAB)
-    shown = tabs[filters.tab].select_related("upazila")
+    shown = tabs[filters.tab].select_related("upazila", "triage")
     rows, next_cursor = page_rows(shown, filters=filters, cursor=cursor)
     label_deadlines(rows, now=now, due_soon_until=due_soon_until)
     unread = (

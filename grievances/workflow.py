@@ -33,6 +33,13 @@ ALLOWED_TRANSITIONS: Final[dict[S, frozenset[S]]] = {
 }
 
 
+def may_undo_set_aside(*, status: str, set_aside: bool) -> bool:
+    """The one move outside the table: a comment the classifier set aside (and no officer has
+    decided on since) goes back to NEW, as it arrived, when an officer undoes it
+    (grievances/services/triage.py)."""
+    return set_aside and status == S.NOT_GRIEVANCE
+
+
 def can_transition(current: str, target: str) -> bool:
     return S(target) in ALLOWED_TRANSITIONS[S(current)]
 

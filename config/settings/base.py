@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "accounts",
     "offices",
     "grievances",
+    "triage",  # suggestions for new grievances (issue 13); no URLs of its own
     "integrations.notifications",
     "integrations.facebook",
     "dashboards",
@@ -389,3 +390,51 @@ LOGGING = {
 
 # Names shown in the language switch and the page title.
 SITE_NAME = _("Shunani")
+
+# --- Operations (issue 14; docs/operations.md) ------------------------------------------------
+INSTALLED_APPS += ["ops"]
+# First: the request id is current for everything after it, and latency covers the whole stack.
+MIDDLEWARE = [
+    "core.request_id.RequestIdMiddleware",
+    "ops.middleware.RouteLatencyMiddleware",
+    *MIDDLEWARE,
+]
+# Backups (`manage.py backup`, ops/backups.py): where, how many, and the Fernet key that
+# encrypts them (empty: not encrypted). Keep the key off the server, beside the backups' copy.
+BACKUP_DIR = env.path("BACKUP_DIR", default=str(BASE_DIR / ".data" / "backups"))
+BACKUP_ENCRYPTION_KEY = env("BACKUP_ENCRYPTION_KEY", default="")
+BACKUP_KEEP_DAILY = env.int("BACKUP_KEEP_DAILY", default=7)
+BACKUP_KEEP_WEEKLY = env.int("BACKUP_KEEP_WEEKLY", default=4)
+# Where pg_dump/pg_restore of the server's major version are, when not found on their own.
+BACKUP_PG_BIN_DIR = env("BACKUP_PG_BIN_DIR", default="")
+# /ops/metrics (ops/views.py): a bearer token, and/or the networks Prometheus scrapes from.
+# Both empty: refused to everyone.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])
+# Dotted path of a callable returning when the dashboards' newest summary was computed.
+METRICS_SUMMARY_AGE_SOURCE = env("METRICS_SUMMARY_AGE_SOURCE", default="")
+# Personal data of grievances closed more than this many years ago is erased (ops/erasure.py).
+PERSONAL_DATA_RETENTION_YEARS = env.int("PERSONAL_DATA_RETENTION_YEARS", default=5)
+CELERY_BEAT_SCHEDULE["personal-data-erasure"] = {
+    "task": "ops.tasks.personal_data_erase_task",
+    "schedule": crontab(hour=3, minute=40),  # nightly, after the purges
+}
+# Logs: "plain" (developers) or "json" (production: one object per line, with the request id).
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
+LOGGING["filters"]["request_id"] = {"()": "core.logging.RequestIdFilter"}  # type: ignore[index]
+LOGGING["formatters"]["json"] = {"()": "core.logging.JsonFormatter"}  # type: ignore[index]
+LOGGING["formatters"]["plain"] = {  # type: ignore[index]
+    "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+}
+LOGGING["handlers"]["console"]["filters"] = ["request_id", "mask_pii"]  # type: ignore[index]
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT  # type: ignore[index]
+# Errors to Sentry, masked like the logs (core/sentry.py). Empty: nothing is sent.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default="production")
+SENTRY_RELEASE = env("SENTRY_RELEASE", default="")
+# Triage (triage/): the classifier's model file, and a switch for all of it. Without a model
+# file nothing is suggested and nothing else changes; `manage.py triage_train` writes one.
+TRIAGE_ENABLED = env.bool("TRIAGE_ENABLED", default=True)
+TRIAGE_MODEL_PATH = env(
+    "TRIAGE_MODEL_PATH", default=str(BASE_DIR / "triage" / "model" / "triage.joblib")
+)

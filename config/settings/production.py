@@ -37,3 +37,18 @@ SHUNANI_ALLOW_UNSAFE = {
     if name.strip()
 }
 refuse_unsafe_settings(globals(), SHUNANI_ALLOW_UNSAFE)
+
+# --- Operations (issue 14) -------------------------------------------------------------------
+LOG_FORMAT = env("LOG_FORMAT", default="json")  # noqa: F405
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT  # type: ignore[index]  # noqa: F405
+# Prometheus scrapes the web service directly, over the stack's own network, in plain HTTP.
+SECURE_REDIRECT_EXEMPT += [r"^ops/metrics$"]
+if SENTRY_DSN:  # noqa: F405
+    from core.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,  # noqa: F405
+        environment=SENTRY_ENVIRONMENT,  # noqa: F405
+        release=SENTRY_RELEASE,  # noqa: F405
+        secrets=[SECRET_KEY, FACEBOOK_APP_SECRET, *FIELD_ENCRYPTION_KEYS, BACKUP_ENCRYPTION_KEY],  # noqa: F405
+    )

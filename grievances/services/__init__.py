@@ -8,6 +8,7 @@
     notify      the citizen's SMS / e-mail (filed, and news about their grievance)
     replies     public replies: the outbox row and its delivery state
     staff       staff notifications
+    triage      the classifier's suggestions, automatic set-aside and its undo, corrections
     _common     the row lock, the access gate's checks, the event
 
 A service that changes an existing grievance locks its row first, then asks the access gate
@@ -78,6 +79,7 @@ from grievances.services.staff import (
     staff_notify_all,
 )
 from grievances.services.status import grievance_change_status
+from grievances.services.triage import grievance_triage_undo, grievances_triage
 
 __all__ = [
     "FACEBOOK_CHANNELS",
@@ -113,7 +115,9 @@ __all__ = [
     "grievance_resolve",
     "grievance_set_priority",
     "grievance_transfer",
+    "grievance_triage_undo",
     "grievances_forget_citizen_name",
+    "grievances_triage",
     "reply_claim",
     "reply_create",
     "reply_defer",

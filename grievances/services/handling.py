@@ -24,7 +24,9 @@ from grievances.services._common import (
 )
 from grievances.services.staff import staff_notify
 from grievances.services.status import change_status_locked
+from grievances.services.triage import record_decision
 from offices.models import Office, OfficeMembership
+from triage.models import Decision
 
 Kind = GrievanceEvent.Kind
 S = GrievanceStatus
@@ -38,7 +40,9 @@ def grievance_accept(*, grievance: Grievance, actor: User | None, note: str = ""
     """It is a grievance: the tier's working-day clock starts now."""
     grievance = _lock(grievance)  # first the lock, then the check: a transfer may have won
     _ensure_may_act(actor, grievance)
-    return _accept_locked(grievance=grievance, actor=actor, note=note)
+    grievance = _accept_locked(grievance=grievance, actor=actor, note=note)
+    record_decision(grievance, decision=Decision.ACCEPTED, actor=actor)
+    return grievance
 
 
 def _accept_locked(*, grievance: Grievance, actor: User | None, note: str = "") -> Grievance:
@@ -62,7 +66,7 @@ def grievance_mark_not_grievance(
         raise ApplicationError(_("Choose why this is not a grievance."))
     if reason == NotGrievanceReason.OTHER and not note.strip():
         raise ApplicationError(_("Say why this is not a grievance."))
-    return change_status_locked(
+    grievance = change_status_locked(
         grievance=grievance,
         to=S.NOT_GRIEVANCE,
         actor=actor,
@@ -70,6 +74,8 @@ def grievance_mark_not_grievance(
         is_public=False,
         updates={"not_grievance_reason": reason},
     )
+    record_decision(grievance, decision=Decision.NOT_GRIEVANCE, actor=actor, reason=reason)
+    return grievance
 
 
 @transaction.atomic
@@ -189,6 +195,7 @@ def grievance_categorise(
         note=category.name_en,
         data={"from": previous.slug if previous else "", "to": category.slug},
     )
+    record_decision(grievance, decision=Decision.CATEGORISED, actor=actor, category=category.slug)
     return grievance
 
 

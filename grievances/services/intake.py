@@ -26,6 +26,7 @@ from grievances.models import (
 from grievances.services._common import _event
 from grievances.services.notify import _citizen_send_filed
 from grievances.services.staff import Notice, staff_notify_all
+from grievances.services.triage import grievances_triage, triage_plan
 from grievances.tracking import (
     format_tracking_code,
     hash_access_key,
@@ -116,6 +117,8 @@ def grievance_create(
     grievance.full_clean()
     grievance.save()
     _event(grievance, Kind.CREATED, actor, to_status=S.NEW, to_office=office, is_public=True)
+    # A suggested category for the officer (web and officer entries are never set aside).
+    grievances_triage(grievances=[grievance])
     return grievance, access_key
 
 
@@ -177,6 +180,9 @@ def grievance_create_batch(*, office: Office, drafts: Sequence[GrievanceDraft]) 
                     office_code=office.code, period=period, number=number
                 )
 
+    # The classifier reads the batch before it is written: what it sets aside is inserted as
+    # "not a grievance" at once (an UPDATE afterwards would rewrite every search index).
+    plan = triage_plan(office=office, drafts=drafts)
     first_due: dict[date, datetime] = {}
     grievances = []
     for draft, code in zip(drafts, codes, strict=True):
@@ -202,18 +208,25 @@ def grievance_create_batch(*, office: Office, drafts: Sequence[GrievanceDraft]) 
                 first_response_due_at=first_due[day],
             )
         )
+    plan.apply(grievances)
     Grievance.objects.bulk_create(grievances)
     GrievanceEvent.objects.bulk_create(
-        GrievanceEvent(
-            grievance=grievance,
-            kind=Kind.CREATED,
-            to_status=S.NEW,
-            to_office=office,
-            is_public=True,
-            created_at=grievance.received_at,
-        )
-        for grievance in grievances
+        [
+            *(
+                GrievanceEvent(
+                    grievance=grievance,
+                    kind=Kind.CREATED,
+                    to_status=S.NEW,
+                    to_office=office,
+                    is_public=True,
+                    created_at=grievance.received_at,
+                )
+                for grievance in grievances
+            ),
+            *plan.events(grievances),
+        ]
     )
+    plan.store(grievances)
     return grievances
 
 

@@ -87,7 +87,6 @@ def _check(page, name: str, screenshot) -> None:  # type: ignore[no-untyped-def]
     ]
     assert violations == [], f"{page.url}: {violations}"
     screenshot(page, f"{name}-{page.size}")
-    page.screenshot(path=f"/tmp/dash-{name}-{page.size}.png", full_page=True)
 
 
 def test_the_national_dashboard(page, history, screenshot, live_server):

@@ -249,3 +249,69 @@ def test_an_officer_resolves_a_web_grievance_and_the_citizen_confirms_it_fixed(
     event = GrievanceEvent.objects.get(grievance=grievance, kind=GrievanceEvent.Kind.FEEDBACK)
     assert event.data["is_fixed"] is True
     assert Grievance.objects.filter(pk=grievance.pk, closed_at__isnull=False).exists()
+
+
+def test_a_facebook_citizens_hoy_nai_under_the_answer_reopens_the_grievance(
+    settings,
+    live_server,
+    phone,
+    screenshot,
+    officer_user,
+    facebook_comment,
+    fake_graph,  # noqa: F811
+    fake_server,  # noqa: F811
+):
+    """The office answers under the comment by default; the citizen writes "hoy nai" under
+    that answer on Facebook; Facebook's signed webhook reaches the portal; the officer finds
+    the grievance back in progress with the citizen's answer in its timeline."""
+    from django.urls import reverse
+
+    from integrations.facebook.fake.webhooks import WebhookSender
+    from tests.integrations.facebook.conftest import APP_SECRET
+
+    settings.FACEBOOK_APP_SECRET = APP_SECRET
+    fake_server.webhooks = WebhookSender(
+        fake_graph.state, f"{live_server.url}{reverse('facebook:webhook')}", app_secret=APP_SECRET
+    )
+    page = phone
+    grievance = facebook_comment.grievance
+
+    _sign_in(page, officer_user)
+    _open_from_inbox(page, grievance)
+    _accept_and_take(page, officer_user, screenshot, "01")
+    _resolve(page, FB_ANSWER, screenshot, "02")
+
+    # The answer goes under the citizen's comment (ticked by default) and asks them to say,
+    # under it, whether it was fixed.
+    replies = page.locator("#replies")
+    replies.get_by_label("প্রকাশ্য উত্তর").fill(FB_ANSWER)
+    assert replies.get_by_label("নাগরিকের ফেসবুক মন্তব্যের নিচেও প্রকাশ করুন").is_checked()
+    with page.expect_navigation():
+        replies.get_by_role("button", name="প্রিভিউ").click()
+    with page.expect_navigation():
+        replies.get_by_role("button", name="পাঠান", exact=True).click()
+    ours = Reply.objects.get(grievance=grievance)
+    assert ours.state == ReplyState.SENT
+    under_comment = fake_graph.state.comments[ours.external_id]
+    assert under_comment.parent_id == facebook_comment.graph_id
+    assert "হ্যাঁ, ঠিক হয়েছে" in under_comment.message
+    screenshot(page, "03-answered-on-facebook")
+
+    # The citizen answers on Facebook, under the office's answer.
+    fake_graph.add_comment(
+        ours.external_id, message="hoy nai", from_id=CITIZEN[0], from_name=CITIZEN[1]
+    )
+    assert fake_server.webhooks.wait_idle(10)
+    # One delivery for the page's own answer (Facebook sends those too), one for the citizen's.
+    assert [d.status for d in fake_server.webhooks.deliveries] == [200, 200]
+
+    page.reload()
+    assert _status(page) == "কাজ চলছে"
+    timeline = page.locator("main").inner_text()
+    assert "hoy nai" in timeline
+    screenshot(page, "04-reopened")
+
+    grievance.refresh_from_db()
+    assert grievance.status == GrievanceStatus.IN_PROGRESS
+    feedback = Feedback.objects.get(grievance=grievance)
+    assert feedback.is_fixed is False

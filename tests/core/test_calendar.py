@@ -1,6 +1,8 @@
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.calendar import DHAKA, add_working_days, is_working_day, working_days_between
 from core.models import Holiday
@@ -57,3 +59,29 @@ def test_working_days_between_counts_days_after_the_start():
     assert working_days_between(start, dhaka(2026, 11, 28, 12, 0)) == 0  # Fri, Sat
     assert working_days_between(start, dhaka(2026, 11, 29, 0, 1)) == 1  # Sunday
     assert working_days_between(start, start) == 0
+
+
+@given(
+    start=st.dates(min_value=date(2024, 1, 1), max_value=date(2027, 12, 31)),
+    span=st.integers(min_value=0, max_value=900),
+    holiday_offsets=st.sets(st.integers(min_value=-10, max_value=910), max_size=12),
+)
+@settings(max_examples=200, deadline=None)
+def test_working_days_between_counts_whole_weeks_as_a_day_by_day_walk_would(
+    start: date, span: int, holiday_offsets: set[int]
+):
+    """Years-overdue rows are counted by whole weeks; the count must equal walking each day
+    (holidays outside the span, and holidays on a weekend, change nothing)."""
+    holidays = {start + timedelta(days=offset) for offset in holiday_offsets}
+    end = start + timedelta(days=span)
+    walked = sum(
+        1
+        for offset in range(1, span + 1)
+        if is_working_day(start + timedelta(days=offset), holidays)
+    )
+    counted = working_days_between(
+        datetime.combine(start, time(9), tzinfo=DHAKA),
+        datetime.combine(end, time(17), tzinfo=DHAKA),
+        holidays,
+    )
+    assert counted == walked

@@ -231,3 +231,10 @@ def test_small_bases_are_not_ranked_and_ranks_are_within_volume_groups():
     assert bands["b"] == bands["c"] != bands["f"]
     assert positions["b"] == (1, 2)
     assert positions["f"][0] == 1  # first among the large districts, not against "b"
+
+
+def test_equal_rates_share_a_position():
+    bands = {"a": 0, "b": 0, "c": 0}
+    rates = {"a": Rate(20, 20), "b": Rate(30, 30), "c": Rate(10, 20)}
+
+    assert rank_within_groups(rates, bands) == {"a": (1, 3), "b": (1, 3), "c": (3, 3)}

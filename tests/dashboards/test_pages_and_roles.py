@@ -176,3 +176,35 @@ def test_the_district_table_exports_as_csv_with_a_bom_and_its_filters(
     in_division = District.objects.filter(division=office.division).count()
     assert len(rows) == 1 + in_division
     assert rows[1][0] == office.district.name  # sorted by received, as on the page
+
+
+def test_the_district_table_exports_as_xlsx(client, national_user, office, data):
+    from openpyxl import load_workbook
+
+    client.force_login(national_user)
+    response = client.get(
+        reverse("dashboards:export_xlsx"), {"division": office.division_id, "sort": "received"}
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+
+    assert response["Content-Type"].endswith("spreadsheetml.sheet")
+    assert len(rows) == 2 + District.objects.filter(division=office.division).count()
+    assert rows[2][0] == office.district.name
+    assert rows[2][2] == 1  # received, a number
+
+
+def test_filters_are_get_parameters_a_bookmark_keeps(client, national_user, office, data):
+    from datetime import date
+
+    client.force_login(national_user)
+    custom = client.get(NATIONAL, {"period": "custom", "start": "2026-06-01", "end": "2026-06-15"})
+    division = client.get(NATIONAL, {"division": office.division_id, "channel": "web"})
+
+    assert (custom.context["filters"].start, custom.context["filters"].end) == (
+        date(2026, 6, 1),
+        date(2026, 6, 15),
+    )
+    assert all(r.counts.received == 0 for r in custom.context["rows"])  # nothing in June
+    assert {r.district.division_id for r in division.context["rows"]} == {office.division_id}
+    assert division.context["filters"].channel == "web"

@@ -70,3 +70,27 @@ def test_an_older_seeds_nameless_user_gets_a_name_on_the_next_run():
     user = User.objects.get(username="dha-officer")
     assert user.full_name_bn
     assert user.last_name
+
+
+def test_the_demo_pages_comments_arrive_with_triage_suggestions(seeded_fake_server, settings):
+    from grievances.models import Grievance
+    from integrations.facebook.services import page_sync
+    from triage.models import Suggestion, TriageSetting
+
+    settings.FACEBOOK_SYNC_WINDOW_DAYS = 3650  # the seed's posts are of a fixed date
+    demo_seed()
+    demo_connect_pages()
+    for page in FacebookPage.objects.all():
+        page_sync(page=page)
+
+    suggestions = Suggestion.objects.all()
+    assert suggestions.count() == Grievance.objects.filter(channel__startswith="facebook").count()
+    assert {"grievance", "praise", "question", "abuse_spam"} <= set(
+        suggestions.values_list("intent", flat=True)
+    )
+    assert TriageSetting.objects.get(office__code="DHA").auto_set_aside
+    # The demo office sets praise and spam aside when sure: some were, none was a grievance.
+    aside = suggestions.filter(set_aside=True)
+    assert aside.exists()
+    assert set(aside.values_list("intent", flat=True)) <= {"praise", "abuse_spam"}
+    assert all(s.grievance.status == "not_grievance" for s in aside)

@@ -210,3 +210,45 @@ def test_the_filter_panel_opens_only_when_a_filter_is_set(client, officer):
         '<details class="card filters" open>'
         in client.get(url, {"tab": "all", "q": "ময়লা"}).content.decode()
     )
+
+
+def test_national_viewers_see_the_upazila_filter_once_a_district_is_picked(
+    client, office, other_office, national_user
+):
+    from offices.models import Upazila
+
+    client.force_login(national_user)
+    url = reverse("grievances:officer-inbox")
+
+    unpicked = client.get(url, {"tab": "all"})
+    picked = client.get(url, {"tab": "all", "district": office.district_id})
+
+    assert 'name="upazila"' not in unpicked.content.decode()
+    choices = dict(picked.context["form"].fields["upazila"].choices)
+    ours = set(Upazila.objects.filter(district=office.district).values_list("pk", flat=True))
+    assert ours
+    assert ours <= set(choices)
+    theirs = Upazila.objects.filter(district=other_office.district).values_list("pk", flat=True)
+    assert not set(theirs) & set(choices)
+
+
+def test_national_inbox_stays_within_ten_queries(
+    client, office, other_office, national_user, django_assert_max_num_queries
+):
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for place in (office, other_office):
+        GrievanceFactory.create_batch(15, office=place)
+    device = TOTPDevice.objects.create(user=national_user, name="phone", confirmed=True)
+    client.force_login(national_user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    client.get(reverse("grievances:officer-inbox"))  # warm the day's due-soon cut-off
+
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("grievances:officer-inbox"), {"tab": "all"})
+
+    assert response.status_code == 200
+    assert len(response.context["page"].rows) == 25

@@ -3,6 +3,7 @@ from argparse import ArgumentParser
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from demo.history import demo_seed_history
 from demo.services import demo_seed
 
 ALLOW_FLAG = "--allow-without-debug"
@@ -12,6 +13,17 @@ class Command(BaseCommand):
     help = "Create the demo logins and data (safe to run again). Prints the logins."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--without-history",
+            action="store_true",
+            help="Only the logins: no months of grievances for the dashboards.",
+        )
+        parser.add_argument(
+            "--history-per-month",
+            type=int,
+            default=12,
+            help="Grievances a month in an average district's history (default 12).",
+        )
         parser.add_argument(
             ALLOW_FLAG,
             action="store_true",
@@ -32,3 +44,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {logins[0].password}):")
         for login in logins:
             self.stdout.write(f"  {login.username:<14} {login.what}")
+        if not options["without_history"]:
+            made = demo_seed_history(per_month=int(options["history_per_month"]))  # type: ignore[call-overload]
+            self.stdout.write(
+                f"Dashboard history: {made} grievances over the last months"
+                if made
+                else "Dashboard history: already there; summaries rebuilt"
+            )

@@ -20,9 +20,15 @@ def _category_choices() -> list[tuple[int, str]]:
     return [(c.pk, c.name) for c in category_list()]
 
 
-def _upazila_choices(user: User) -> list[tuple[int, str]]:
+def _upazila_choices(user: User, *, district_id: int | None = None) -> list[tuple[int, str]]:
+    """The upazilas of the user's districts; for national viewers, of `district_id` only
+    (none without one)."""
     upazilas = Upazila.objects.all()
-    if not staff_access_for(user).reads_everything:
+    if staff_access_for(user).reads_everything:
+        if district_id is None:
+            return []
+        upazilas = upazilas.filter(district_id=district_id)
+    else:
         # A subquery, not the office id list: one query fewer per page.
         upazilas = upazilas.filter(district__offices__memberships__user=user)
     return [(u.pk, u.name) for u in upazilas.distinct().order_by("name_en")]

@@ -75,6 +75,10 @@ def _do_not_grievance(request: HttpRequest, user: User, g: Grievance, data: dict
     )
 
 
+def _do_triage_undo(request: HttpRequest, user: User, g: Grievance, data: dict[str, Any]) -> None:
+    services.grievance_triage_undo(grievance=g, actor=user)
+
+
 def _do_duplicate(request: HttpRequest, user: User, g: Grievance, data: dict[str, Any]) -> None:
     original = grievance_list_for_user(user=user).filter(tracking_code=data["original"]).first()
     if original is None:
@@ -130,6 +134,11 @@ ACTIONS: dict[str, tuple[Callable[..., forms.Form], Handler, Promise]] = {
         gettext_lazy("Marked as not a grievance."),
     ),
     "duplicate": (f.DuplicateForm, _do_duplicate, gettext_lazy("Merged as a duplicate.")),
+    "triage-undo": (
+        f.NoteOnlyForm,
+        _do_triage_undo,
+        gettext_lazy("Taken back: the grievance is new again."),
+    ),
     "resolve": (f.ResolveForm, _do_resolve, gettext_lazy("Resolved.")),
     "reopen": (f.RequiredNoteForm, _do_reopen, gettext_lazy("Reopened.")),
     "close": (f.CloseForm, _do_close, gettext_lazy("Closed.")),

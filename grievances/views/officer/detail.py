@@ -17,6 +17,7 @@ from grievances import officer_forms as f
 from grievances.access import GrievanceAccess, access_for
 from grievances.models import (
     FACEBOOK_CHANNELS,
+    Category,
     Grievance,
     GrievanceEvent,
     GrievanceStatus,
@@ -29,9 +30,11 @@ from grievances.selectors import (
     reply_list_for_grievance,
 )
 from grievances.views.officer._common import _category_choices, mask_email, mask_phone
-from grievances.workflow import next_statuses, office_may_close
+from grievances.workflow import may_undo_set_aside, next_statuses, office_may_close
 from offices.models import Office
 from offices.selectors import office_members
+from triage.models import Intent
+from triage.services import suggestion_for
 
 FACEBOOK_SOURCE_TEMPLATE = "facebook/_grievance_source.html"
 
@@ -61,6 +64,17 @@ def _contact(access: GrievanceAccess, grievance: Grievance) -> dict[str, Any]:
     }
 
 
+def _label_triage_event(event: GrievanceEvent) -> None:
+    """The timeline's words for the classifier's set-aside (`data["triage"]`)."""
+    found = (event.data or {}).get("triage")
+    if isinstance(found, dict) and found.get("intent") in Intent.values:
+        event.triage = {  # type: ignore[attr-defined]
+            "intent": Intent(found["intent"]).label,
+            "percent": round(float(found.get("confidence", 0)) * 100),
+            "model_version": found.get("model_version", ""),
+        }
+
+
 @login_required
 @require_GET
 def grievance_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -88,6 +102,7 @@ def _render_detail(
         )
         # The files a citizen's addition came with, shown with it in the timeline.
         event.files = [a for a in attachments if a.event_id == event.pk]  # type: ignore[attr-defined]
+        _label_triage_event(event)
     statuses = next_statuses(grievance.status)
     # Officers take work themselves; GROs and heads hand it to anyone in the office.
     members = (
@@ -107,8 +122,19 @@ def _render_detail(
         if template_key:
             initial["body"] = reply_template_text(template_key, grievance)
         reply_form = f.ReplyForm(initial=initial)
+    suggestion = suggestion_for(grievance.pk)
+    suggested_category = (
+        Category.objects.filter(slug=suggestion.category, is_active=True).first()
+        if suggestion is not None and suggestion.category
+        else None
+    )
     context = {
         "grievance": grievance,
+        "suggestion": suggestion,
+        "suggested_category": suggested_category,
+        "may_undo_set_aside": may_write
+        and suggestion is not None
+        and may_undo_set_aside(status=grievance.status, set_aside=suggestion.set_aside),
         "public_events": [e for e in events if e.is_public],
         "internal_events": [e for e in events if not e.is_public],
         "replies": reply_list_for_grievance(grievance=grievance),
@@ -123,7 +149,12 @@ def _render_detail(
         "assign_form": f.AssignForm(assignees=members),
         "transfer_form": f.TransferForm(offices=offices),
         "categorise_form": f.CategoriseForm(
-            categories=_category_choices(), initial={"category": grievance.category_id}
+            categories=_category_choices(),
+            # Without a category yet, the classifier's suggestion is offered first.
+            initial={
+                "category": grievance.category_id
+                or (suggested_category.pk if suggested_category else None)
+            },
         ),
         "priority_form": f.PriorityForm(initial={"priority": grievance.priority}),
         "not_grievance_form": f.NotGrievanceForm(),

@@ -44,6 +44,12 @@ def _district_choices() -> list[tuple[int, str]]:
     return [(d.pk, d.name) for d in District.objects.order_by("name_en")]
 
 
+def _requested_district(request: HttpRequest) -> int | None:
+    """The district asked for in the filter (validated again by the form)."""
+    value = request.GET.get("district", "")
+    return int(value) if value.isdigit() else None
+
+
 # --- inbox -------------------------------------------------------------------------------------
 
 
@@ -53,9 +59,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     staff = staff_access_for(user)
     categories = _category_choices()
-    upazilas = _upazila_choices(user)
-    assignees = _member_choices(user) if staff.has_own_work() else []
     national = staff.reads_everything
+    # National viewers pick a district before its upazilas: all 494 would be a query and a
+    # long list on every page.
+    upazilas = _upazila_choices(
+        user, district_id=_requested_district(request) if national else None
+    )
+    assignees = _member_choices(user) if staff.has_own_work() else []
     form = f.InboxFilterForm(
         request.GET or None,
         categories=categories,
@@ -76,12 +86,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
             q=data["q"],
             category_id=data["category"] or None,
             channel=data["channel"],
-            upazila_id=data["upazila"] or None,
+            upazila_id=data.get("upazila") or None,
             division_id=data.get("division") or None,
             district_id=data.get("district") or None,
             assignee_id=data.get("assignee") or None,
             received_from=data["received_from"],
             received_to=data["received_to"],
+            suggested=data["suggested"],
         )
         cursor = data["cursor"]
     page = grievance_inbox_for_user(

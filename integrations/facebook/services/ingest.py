@@ -433,6 +433,7 @@ def _create_grievances(page: FacebookPage, rows: list[FacebookComment]) -> list[
         )
         for row in rows
     ]
+    # Triage reads the batch in there: praise and spam may be set aside (issue 13).
     grievances = grievance_create_batch(office=page.office, drafts=drafts)
     for row, grievance in zip(rows, grievances, strict=True):
         row.grievance = grievance

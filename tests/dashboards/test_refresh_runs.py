@@ -1,0 +1,78 @@
+"""The refresh as beat runs it (routed, skipping while another run holds the lock) and the
+rebuild command (progress bar, resuming an interrupted rebuild)."""
+
+import psycopg2
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from config.celery import HOUSEKEEPING, TASK_QUEUES
+from dashboards.models import EventSummary, RefreshState
+from dashboards.summaries import _LOCK_KEY, summaries_rebuild, summaries_refresh
+from dashboards.tasks import dashboards_refresh_task
+from grievances.models import GrievanceChannel
+from grievances.services import grievance_create
+from offices.models import Office
+from tests.dashboards.conftest import summary_rows
+from tests.offices.factories import district_office
+
+pytestmark = pytest.mark.django_db
+
+
+def _file(code):
+    grievance_create(office=district_office(code), channel=GrievanceChannel.WEB, description="অ")
+
+
+def test_the_beat_task_refreshes_on_the_housekeeping_queue():
+    _file("DHA")
+
+    assert TASK_QUEUES["dashboards.tasks.dashboards_refresh_task"] == HOUSEKEEPING
+    assert dashboards_refresh_task() is True
+    assert EventSummary.objects.filter(office__code="DHA", received=1, grain="d").exists()
+
+
+def test_a_refresh_skips_while_another_holds_the_lock():
+    _file("DHA")
+    other = psycopg2.connect(
+        **{
+            k: v
+            for k, v in {
+                "dbname": connection.settings_dict["NAME"],
+                "user": connection.settings_dict["USER"],
+                "password": connection.settings_dict["PASSWORD"],
+                "host": connection.settings_dict["HOST"],
+                "port": connection.settings_dict["PORT"],
+            }.items()
+            if v
+        }
+    )
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("BEGIN; SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+            assert summaries_refresh() is False
+            assert not EventSummary.objects.exists()
+        other.rollback()
+        assert summaries_refresh() is True
+    finally:
+        other.close()
+
+
+def test_an_interrupted_rebuild_resumes_where_it_stopped(capsys):
+    for code in ("DHA", "CTG", "SYL"):
+        _file(code)
+    summaries_rebuild(resume=False)
+    complete = summary_rows()
+
+    def interrupt(done, total):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        summaries_rebuild(resume=False, chunk=2, progress=interrupt)
+    pending = RefreshState.objects.get().rebuild_pending
+    assert 0 < len(pending) < Office.objects.count()
+
+    call_command("dashboards_rebuild")
+
+    assert RefreshState.objects.get().rebuild_pending == []
+    assert summary_rows() == complete
+    assert "offices" in capsys.readouterr().err  # the progress bar
