@@ -15,6 +15,8 @@ All are written only by `dashboards/summaries.py`.
 """
 
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Grain(models.TextChoices):
@@ -182,3 +184,36 @@ class BacklogHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.office_id}: {self.open} open, {self.overdue} overdue"
+
+
+class ExportLog(models.Model):
+    """Who exported which grievance rows, when (written by `dashboards/services.py`)."""
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "XLSX"
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
+    kind = models.CharField(_("export"), max_length=30)  # "grievances"
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    # The filters as the export applied them: period, districts (None: all), category, channel.
+    filters = models.JSONField(_("filters"), default=dict)
+    started_at = models.DateTimeField(_("started"), default=timezone.now, db_index=True)
+    # Set when the last row was sent; empty when the download was interrupted.
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(format__in=["csv", "xlsx"]), name="export_log_format_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}.{self.format} {self.started_at:%Y-%m-%d %H:%M}"

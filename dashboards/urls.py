@@ -11,3 +11,8 @@ urlpatterns = [
     path("dashboard/<slug:district>/", views.district, name="district"),
     path("stats/", views.public_stats, name="stats"),
 ]
+
+# The grievance-level exports (CSV, XLSX), streamed: dashboards/urls_exports.py.
+from dashboards.urls_exports import urlpatterns as export_urlpatterns  # noqa: E402
+
+urlpatterns += export_urlpatterns

@@ -9,6 +9,12 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")  # noqa: F405
 DATABASES = {"default": env.db("DATABASE_URL")}  # noqa: F405
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)  # noqa: F405
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # a dropped connection is not a 500
+if DATABASE_REPLICA_URL:  # noqa: F405  (core/db_routers.py: dashboards and exports read there)
+    DATABASES["replica"] = {
+        **env.db_url_config(DATABASE_REPLICA_URL),  # noqa: F405
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+    }
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")  # noqa: F405
 FACEBOOK_APP_SECRET = env("FACEBOOK_APP_SECRET")  # noqa: F405
 FACEBOOK_WEBHOOK_VERIFY_TOKEN = env("FACEBOOK_WEBHOOK_VERIFY_TOKEN")  # noqa: F405

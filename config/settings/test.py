@@ -17,3 +17,7 @@ FACEBOOK_APP_SECRET = "test-app-secret"  # noqa: S105
 FACEBOOK_WEBHOOK_VERIFY_TOKEN = "test-verify-token"  # noqa: S105
 FIELD_ENCRYPTION_KEYS = ["dGVzdC1rZXktMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDA="]
 MEDIA_ROOT = BASE_DIR / ".data" / "test-media"  # noqa: F405
+
+# The read replica's alias, as a mirror of the test database, so the router's tests can run
+# (tests/core/test_db_routers.py). Reads go there only where DATABASE_READ_REPLICA names it.
+DATABASES.setdefault("replica", {**DATABASES["default"], "TEST": {"MIRROR": "default"}})  # noqa: F405

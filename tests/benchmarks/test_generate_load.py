@@ -1,15 +1,21 @@
 import io
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command, get_commands
+from django.db import connection
+from django.db.models import Count, Max, Q
 
+from core.calendar import add_working_days
 from grievances.inbox import InboxFilters
-from grievances.models import Grievance
+from grievances.models import Feedback, Grievance, GrievanceEvent, GrievanceTier, Reply
 from grievances.selectors import grievance_inbox_for_user
 from offices.models import Office
 from tests.offices.factories import OfficeMembershipFactory
 
 pytestmark = pytest.mark.django_db
+
+Kind = GrievanceEvent.Kind
 
 
 def test_generate_load_copies_valid_grievances_the_inbox_can_page(db):
@@ -20,7 +26,14 @@ def test_generate_load_copies_valid_grievances_the_inbox_can_page(db):
 
     generated = Grievance.objects.filter(tracking_code__startswith="LD")
     assert generated.count() == 120
-    assert set(generated.values_list("office_id", flat=True)) == {office.pk}
+    # Appealed grievances went to the appeal office (the parent), as the appeal service does.
+    assert set(generated.filter(tier=GrievanceTier.OFFICE).values_list("office_id", flat=True)) == {
+        office.pk
+    }
+    assert set(generated.filter(tier=GrievanceTier.APPEAL).values_list("office_id", flat=True)) <= {
+        office.parent_id
+    }
+    own = generated.filter(office=office)
     seen, cursor = [], ""
     while True:
         page = grievance_inbox_for_user(
@@ -30,8 +43,134 @@ def test_generate_load_copies_valid_grievances_the_inbox_can_page(db):
         if not page.next_cursor:
             break
         cursor = page.next_cursor
-    assert sorted(seen) == sorted(generated.values_list("pk", flat=True))
+    assert sorted(seen) == sorted(own.values_list("pk", flat=True))
 
 
 def test_generate_load_is_the_benchmarks_command_not_the_grievance_apps():
     assert get_commands()["generate_load"] == "benchmarks"
+
+
+def _latest_status(grievance_id: int) -> str:
+    return (
+        GrievanceEvent.objects.filter(grievance_id=grievance_id)
+        .exclude(to_status="")
+        .order_by("-created_at", "-pk")
+        .values_list("to_status", flat=True)[0]
+    )
+
+
+def test_generated_histories_agree_with_the_grievances_they_explain(db):
+    call_command("generate_load", 1500, offices=4, chunk=400, seed=7, stdout=io.StringIO())
+    grievances = Grievance.objects.filter(tracking_code__startswith="LD")
+    assert grievances.count() == 1500
+    # A realistic mix, not one status: every status of the life cycle occurs.
+    statuses = set(grievances.values_list("status", flat=True))
+    assert statuses == {
+        "new",
+        "accepted",
+        "in_progress",
+        "resolved",
+        "closed",
+        "not_grievance",
+        "duplicate",
+    }
+
+    # One "received" event each; the last status event is the grievance's status.
+    created = GrievanceEvent.objects.filter(kind=Kind.CREATED).values("grievance_id")
+    assert created.count() == 1500
+    assert created.annotate(n=Count("id")).filter(n__gt=1).count() == 0
+    for grievance in grievances.order_by("pk")[:300]:
+        assert _latest_status(grievance.pk) == grievance.status, grievance.tracking_code
+
+    # Replies: one public-reply event each, the first response, delivered.
+    replies = Reply.objects.filter(grievance__in=grievances)
+    assert replies.count() == GrievanceEvent.objects.filter(kind=Kind.PUBLIC_REPLY).count()
+    assert replies.count() == grievances.filter(first_responded_at__isnull=False).count() > 0
+    assert not replies.exclude(state="sent").exists()
+    for reply in replies.select_related("grievance")[:200]:
+        assert reply.created_at == reply.grievance.first_responded_at
+
+    # Feedback: one event each, only after the office resolved it; fixed closes it.
+    feedback = Feedback.objects.filter(grievance__in=grievances)
+    assert feedback.count() == GrievanceEvent.objects.filter(kind=Kind.FEEDBACK).count() > 0
+    assert feedback.filter(is_fixed=True, rating__isnull=True).count() == 0
+    for item in feedback.select_related("grievance")[:200]:
+        first_resolved = (
+            GrievanceEvent.objects.filter(grievance=item.grievance, to_status="resolved")
+            .order_by("created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        assert first_resolved is not None
+        assert first_resolved < item.created_at
+        if item.is_fixed:
+            assert item.grievance.status == "closed"
+            assert item.grievance.closed_at is not None
+
+    # Resolved and closed ones carry their times and an outcome; open ones none.
+    assert (
+        grievances.filter(status__in=["resolved", "closed"], resolved_at__isnull=True).count() == 0
+    )
+    assert grievances.filter(status__in=["resolved", "closed"], outcome="").count() == 0
+    assert grievances.filter(status="closed", closed_at__isnull=True).count() == 0
+    assert grievances.exclude(status__in=["resolved", "closed"]).exclude(outcome="").count() == 0
+    last_closed = dict(
+        GrievanceEvent.objects.filter(to_status="closed")
+        .values("grievance_id")
+        .annotate(at=Max("created_at"))
+        .values_list("grievance_id", "at")
+    )
+    for grievance in grievances.filter(status="closed")[:200]:
+        assert last_closed[grievance.pk] == grievance.closed_at
+
+    # Appeals: tier 2 exactly when appealed, owned by the office appealed to (the parent).
+    appealed = GrievanceEvent.objects.filter(kind=Kind.APPEALED).select_related("from_office")
+    assert appealed.count() == grievances.filter(tier=GrievanceTier.APPEAL).count() > 0
+    for event in appealed:
+        assert event.to_office_id == event.from_office.parent_id
+        assert Grievance.objects.get(pk=event.grievance_id).office_id == event.to_office_id
+
+    # Deadlines are the working-day ones; overdue grievances exist by the one definition.
+    for grievance in grievances.filter(
+        tier=GrievanceTier.OFFICE, accepted_at__isnull=False
+    ).exclude(events__data__reopened=True)[:100]:
+        assert grievance.due_at == add_working_days(
+            grievance.accepted_at, settings.GRIEVANCE_TIER_DEADLINE_DAYS[1]
+        )
+        assert grievance.first_response_due_at == add_working_days(
+            grievance.received_at, settings.GRIEVANCE_FIRST_RESPONSE_DAYS
+        )
+    assert grievances.overdue().exists()
+    assert (
+        grievances.filter(~Q(status="new"), accepted_at__isnull=True, status="accepted").count()
+        == 0
+    )
+
+
+def _index_definitions() -> set[tuple[str, str, bool]]:
+    """Name, columns and whether partial: PostgreSQL prints a rebuilt partial index's
+    predicate in another (equivalent) spelling, `= ANY (ARRAY[...])` casts moved."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN "
+            "('grievances_grievance', 'grievances_grievanceevent', 'grievances_reply', "
+            "'grievances_feedback')"
+        )
+        return {
+            (name, definition.split(" WHERE ")[0], " WHERE " in definition)
+            for name, definition in cursor.fetchall()
+        }
+
+
+def test_a_big_load_drops_the_secondary_indexes_and_builds_the_same_ones_after(db):
+    before = _index_definitions()
+    assert any(name == "grievance_search_trgm" for name, _, _ in before)
+    out = io.StringIO()
+
+    call_command("generate_load", 300, indexes="rebuild", chunk=100, stdout=out)
+
+    assert _index_definitions() == before
+    assert "grievance_search_trgm" in out.getvalue()  # the index step's progress names it
+    assert Grievance.objects.filter(tracking_code__startswith="LD").count() == 300
+    # The built indexes serve their queries: search finds generated text.
+    assert Grievance.objects.filter(search_text__contains="নামজারি".upper()).exists()
