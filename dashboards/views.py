@@ -16,9 +16,10 @@ from django.utils.translation import get_language, ngettext
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook  # type: ignore[import-untyped]
 
+from accounts.models import User
 from dashboards import pages
 from dashboards.forms import DashboardFilterForm
-from dashboards.metrics import computed_at, today
+from dashboards.metrics import Filters, computed_at, today
 from dashboards.selectors import (
     dashboard_scope_for,
     district_get_for_scope,
@@ -28,6 +29,7 @@ from dashboards.selectors import (
     officer_workload,
     oldest_overdue,
 )
+from dashboards.services import export_log_finish, export_log_start
 from grievances.templatetags.citizen import local_number
 
 STATS_CACHE_SECONDS = 300
@@ -222,6 +224,13 @@ def public_stats(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboards/stats.html", context)
 
 
+def _log_table_export(request: HttpRequest, fmt: str, filters: Filters, rows: int) -> None:
+    """The district table is small and built whole: logged as started and finished at once."""
+    user: User = request.user  # type: ignore[assignment]
+    log = export_log_start(user=user, kind="districts", format=fmt, filters=filters)
+    export_log_finish(log=log, rows=rows)
+
+
 @require_GET
 @login_required
 def district_table_csv(request: HttpRequest) -> HttpResponse:
@@ -230,6 +239,7 @@ def district_table_csv(request: HttpRequest) -> HttpResponse:
     data = _overview(request)
     table = pages.district_table_export(data["sorted_rows"], data["filters"])
     filters = data["filters"]
+    _log_table_export(request, "csv", filters, len(table.rows))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"districts-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -247,6 +257,7 @@ def district_table_xlsx(request: HttpRequest) -> HttpResponse:
     data = _overview(request)
     filters = data["filters"]
     table = pages.district_table_export(data["sorted_rows"], filters)
+    _log_table_export(request, "xlsx", filters, len(table.rows))
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title="districts")
     sheet.append([f"{filters.start:%Y-%m-%d}", f"{filters.end:%Y-%m-%d}"])

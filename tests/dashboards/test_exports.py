@@ -245,3 +245,28 @@ def test_the_dashboards_link_to_the_exports_with_their_filters(client, grievance
     slug = district_office("DHA").district.slug
     page = national.get(f"/dashboard/{slug}/", {"period": "30"}).content.decode()
     assert f'/dashboard/export/grievances.csv?district={slug}&amp;period=30"' in page
+
+
+def test_the_export_log_is_read_only_in_the_admin(client, national_user):
+    from django.urls import reverse
+
+    from dashboards.metrics import Filters
+    from dashboards.services import export_log_start
+    from tests.dashboards.conftest import dhaka
+
+    admin = User.objects.create_superuser("root-admin", "root@example.org", "pw-for-tests")
+    log = export_log_start(
+        user=national_user,
+        kind="grievances",
+        format="csv",
+        filters=Filters(start=dhaka(2026, 1, 1).date(), end=dhaka(2026, 1, 31).date()),
+    )
+    client.force_login(admin)
+
+    listing = client.get(reverse("admin:dashboards_exportlog_changelist"))
+    assert listing.status_code == 200
+    assert national_user.username in listing.content.decode()
+    assert client.get(reverse("admin:dashboards_exportlog_add")).status_code == 403
+    delete = reverse("admin:dashboards_exportlog_delete", args=[log.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert ExportLog.objects.filter(pk=log.pk).exists()

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from dashboards.models import ExportLog
 from dashboards.summaries import summaries_refresh
 from grievances.models import Grievance, GrievanceChannel
 from grievances.services import grievance_create
@@ -176,6 +177,14 @@ def test_the_district_table_exports_as_csv_with_a_bom_and_its_filters(
     in_division = District.objects.filter(division=office.division).count()
     assert len(rows) == 1 + in_division
     assert rows[1][0] == office.district.name  # sorted by received, as on the page
+    log = ExportLog.objects.get()
+    assert (log.user, log.kind, log.format, log.row_count) == (
+        national_user,
+        "districts",
+        "csv",
+        in_division,
+    )
+    assert log.finished_at is not None
 
 
 def test_the_district_table_exports_as_xlsx(client, national_user, office, data):
@@ -192,6 +201,7 @@ def test_the_district_table_exports_as_xlsx(client, national_user, office, data)
     assert len(rows) == 2 + District.objects.filter(division=office.division).count()
     assert rows[2][0] == office.district.name
     assert rows[2][2] == 1  # received, a number
+    assert ExportLog.objects.get().format == "xlsx"
 
 
 def test_filters_are_get_parameters_a_bookmark_keeps(client, national_user, office, data):
