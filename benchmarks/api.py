@@ -12,39 +12,14 @@ page's rows statement, flagging a sequential scan of grievances. Targets: p95 â‰
 """
 
 import argparse
-import os
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from typing import Any
+
+from benchmarks.timing import django_setup, time_ms
 
 TARGET_P95_MS = 50.0
 TARGET_QUERIES = 6
 PAGE_SIZE = 25
-
-
-def _setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    import django
-
-    django.setup()
-
-
-def _percentiles(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return statistics.median(ordered), p95
-
-
-def _time(fn: Callable[[], Any], runs: int) -> tuple[float, float]:
-    fn()  # warm the caches and the connection
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return _percentiles(samples)
 
 
 def main() -> None:
@@ -52,7 +27,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--deep", type=int, default=200, help="which page is 'deep'")
     args = parser.parse_args()
-    _setup()
+    django_setup()
 
     from django.conf import settings
     from django.db import connection
@@ -159,7 +134,7 @@ def main() -> None:
         )
         for label, page_cursor in (("1", ""), (str(depth), cursor)):
             request_params = {**params, **({"cursor": page_cursor} if page_cursor else {})}
-            api_times = _time(
+            api_times = time_ms(
                 lambda p=request_params, cl=client: cl.get("/api/v1/grievances/", p), args.runs
             )
             after = decode_cursor(filters=filters, cursor=page_cursor)
@@ -174,7 +149,7 @@ def main() -> None:
                     c.execute(sql, sql_params)
                     c.fetchall()
 
-            bare_times = _time(bare, args.runs)
+            bare_times = time_ms(bare, args.runs)
             with CaptureQueriesContext(connection) as queries:
                 response = client.get("/api/v1/grievances/", request_params)
             if response.status_code != 200:

@@ -27,41 +27,13 @@ rows <= 60 s with the first byte <= 1 s, refresh of a 5-minute window <= 5 s.
 """
 
 import argparse
-import os
 import resource
-import statistics
 import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
-
-def _setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    import django
-
-    django.setup()
-
-
-def _percentiles(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return statistics.median(ordered), p95
-
-
-def _time(fn: Callable[[], Any], runs: int, before: Callable[[], Any] | None = None) -> tuple:
-    if before:
-        before()
-    fn()  # warm the caches and the connection
-    samples = []
-    for _ in range(runs):
-        if before:
-            before()
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return _percentiles(samples)
-
+from benchmarks.timing import django_setup, time_ms
 
 # The live baseline: the dashboard's district table straight from the grievances.
 LIVE_DISTRICTS_SQL = """
@@ -120,7 +92,7 @@ def main() -> None:
     parser.add_argument("--window-factor", type=float, default=3.0)
     parser.add_argument("--rebuild", action="store_true", help="time a full rebuild first")
     args = parser.parse_args()
-    _setup()
+    django_setup()
 
     from django.core.cache import cache
     from django.db import connection
@@ -195,33 +167,37 @@ def main() -> None:
                 f"{live_times[0]:14.1f}/{live_times[1]:<14.1f}\n"
             )
 
-        live_national = _time(live(LIVE_DISTRICTS_SQL), args.runs)
+        live_national = time_ms(live(LIVE_DISTRICTS_SQL), args.runs)
         row(
             "national dashboard /dashboard/",
-            _time(page(staff, "/dashboard/"), args.runs),
+            time_ms(page(staff, "/dashboard/"), args.runs),
             live_national,
         )
         row(
             "national dashboard (cache emptied each time)",
-            _time(page(staff, "/dashboard/"), args.runs, before=cache.clear),
+            time_ms(page(staff, "/dashboard/"), args.runs, before=cache.clear),
             live_national,
         )
         row(
             f"district page /dashboard/{district.slug}/",
-            _time(page(staff, f"/dashboard/{district.slug}/"), args.runs),
-            _time(live(LIVE_DISTRICT_PAGE_SQL), args.runs),
+            time_ms(page(staff, f"/dashboard/{district.slug}/"), args.runs),
+            time_ms(live(LIVE_DISTRICT_PAGE_SQL), args.runs),
         )
         row(
             "district page (cache emptied each time)",
-            _time(page(staff, f"/dashboard/{district.slug}/"), args.runs, before=cache.clear),
-            _time(live(LIVE_DISTRICT_PAGE_SQL), args.runs),
+            time_ms(page(staff, f"/dashboard/{district.slug}/"), args.runs, before=cache.clear),
+            time_ms(live(LIVE_DISTRICT_PAGE_SQL), args.runs),
         )
         row(
             "/stats/ (cache emptied before each request)",
-            _time(page(public, "/stats/"), args.runs, before=cache.clear),
+            time_ms(page(public, "/stats/"), args.runs, before=cache.clear),
             live_national,
         )
-        row("/stats/ (as served: cached)", _time(page(public, "/stats/"), args.runs), live_national)
+        row(
+            "/stats/ (as served: cached)",
+            time_ms(page(public, "/stats/"), args.runs),
+            live_national,
+        )
         out("\n")
 
     if "export" in only and not args.skip_export:

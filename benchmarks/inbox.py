@@ -10,35 +10,9 @@ ANALYZE of the rows and counts statements, flagging any sequential scan of griev
 """
 
 import argparse
-import os
-import statistics
 import sys
-import time
-from collections.abc import Callable
-from typing import Any
 
-
-def _setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    import django
-
-    django.setup()
-
-
-def _percentiles(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return statistics.median(ordered), p95
-
-
-def _time(fn: Callable[[], Any], runs: int) -> tuple[float, float]:
-    fn()  # warm the caches and the connection
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return _percentiles(samples)
+from benchmarks.timing import django_setup, time_ms
 
 
 def main() -> None:
@@ -47,7 +21,7 @@ def main() -> None:
     parser.add_argument("--deep", type=int, default=200, help="which page is 'deep'")
     parser.add_argument("--only", default="", help="run the scenarios whose name contains this")
     args = parser.parse_args()
-    _setup()
+    django_setup()
 
     from django.conf import settings
     from django.db import connection
@@ -148,8 +122,8 @@ def main() -> None:
                 params["category"] = str(filters.category_id)
             if page_cursor:
                 params["cursor"] = page_cursor
-            view = _time(lambda p=params, cl=client: cl.get("/officer/", p), args.runs)
-            selector = _time(
+            view = time_ms(lambda p=params, cl=client: cl.get("/officer/", p), args.runs)
+            selector = time_ms(
                 lambda c=page_cursor, f=filters, u=user: grievance_inbox_for_user(
                     user=u, filters=f, cursor=c
                 ),
@@ -167,7 +141,7 @@ def main() -> None:
                     c.execute(sql, sql_params)
                     c.fetchall()
 
-            bare_times = _time(bare, args.runs)
+            bare_times = time_ms(bare, args.runs)
             with CaptureQueriesContext(connection) as queries:
                 response = client.get("/officer/", params)
             if response.status_code != 200:
@@ -181,7 +155,7 @@ def main() -> None:
                     c.execute(sql)
                     c.fetchall()
 
-            counts_times = _time(counts, args.runs)
+            counts_times = time_ms(counts, args.runs)
             out(
                 f"{name:44} {label:>6} {view[0]:8.1f}/{view[1]:<8.1f} "
                 f"{selector[0]:8.1f}/{selector[1]:<8.1f} {bare_times[0]:8.2f}/{bare_times[1]:<8.2f} "

@@ -15,36 +15,10 @@ sequential scan of grievances.
 """
 
 import argparse
-import os
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from typing import Any
 
-
-def _setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    import django
-
-    django.setup()
-
-
-def _percentiles(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return statistics.median(ordered), p95
-
-
-def _time(fn: Callable[[], Any], runs: int) -> tuple[float, float]:
-    fn()  # warm the caches and the connection
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return _percentiles(samples)
-
+from benchmarks.timing import django_setup, time_ms
 
 BARE_ROWS = """
 SELECT g.id, g.tracking_code, g.status, g.received_at, g.last_public_update_at,
@@ -109,7 +83,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--vacuum", action="store_true", help="VACUUM (ANALYZE) first")
     args = parser.parse_args()
-    _setup()
+    django_setup()
 
     from datetime import timedelta
 
@@ -207,9 +181,9 @@ def main() -> None:
                 c.execute(BARE_NOTES, [found])
                 c.fetchall()
 
-        view = _time(lambda p=params: client.get("/open311/v2/requests.json", p), args.runs)
-        selector = _time(lambda q=query: request_list(query=q), args.runs)
-        bare_times = _time(bare, args.runs)
+        view = time_ms(lambda p=params: client.get("/open311/v2/requests.json", p), args.runs)
+        selector = time_ms(lambda q=query: request_list(query=q), args.runs)
+        bare_times = time_ms(bare, args.runs)
         with CaptureQueriesContext(connection) as queries:
             response = client.get("/open311/v2/requests.json", params)
         assert response.status_code == 200, response.content[:500]  # noqa: S101
@@ -230,7 +204,7 @@ def main() -> None:
 
     # What most callers get: the same answer from the cache (OPEN311_CACHE_SECONDS).
     settings.OPEN311_CACHE_SECONDS = 300
-    cached = _time(lambda: client.get("/open311/v2/requests.json"), args.runs)
+    cached = time_ms(lambda: client.get("/open311/v2/requests.json"), args.runs)
     out(f"{'default window, from cache':28} {'':>6} {cached[0]:8.1f}/{cached[1]:<8.1f}\n")
 
     out("\n")
