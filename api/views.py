@@ -49,6 +49,7 @@ from core.ratelimit import ratelimit_check
 from grievances import officer_forms as f
 from grievances import services
 from grievances.access import access_for, staff_access_for
+from grievances.contact import citizen_contact
 from grievances.forms import GrievanceFileForm
 from grievances.models import Category, Grievance, Reply
 from grievances.selectors import (
@@ -63,7 +64,6 @@ from grievances.selectors import (
     reply_list_for_grievance,
 )
 from grievances.tracking import normalise_tracking_code, tracking_link
-from grievances.views.officer._common import mask_email, mask_phone
 from offices.models import District, Division, Office, Upazila
 from offices.selectors import office_members
 
@@ -251,22 +251,10 @@ def _form_data(data: dict[str, Any]) -> dict[str, Any]:
 # --- grievances: reading -----------------------------------------------------------------------
 
 
-def _contact(access: Any, grievance: Grievance) -> dict[str, Any]:
-    """As on the officer's page: GROs and heads see the contact, others a masked one."""
-    full = access.sees_contact
-    return {
-        "name": grievance.citizen_name,
-        "phone": grievance.citizen_phone if full else mask_phone(grievance.citizen_phone),
-        "email": grievance.citizen_email if full else mask_email(grievance.citizen_email),
-        "masked": not full,
-        "is_anonymous": grievance.is_anonymous,
-    }
-
-
 def grievance_detail_data(user: User, grievance: Grievance) -> dict[str, Any]:
     access = access_for(user, grievance)
     events = grievance_timeline(grievance=grievance)
-    grievance.contact = _contact(access, grievance)  # type: ignore[attr-defined]
+    grievance.contact = citizen_contact(access, grievance)  # type: ignore[attr-defined]
     grievance.permissions = {  # type: ignore[attr-defined]
         "may_act": access.may_act,
         "may_manage": access.may_manage,

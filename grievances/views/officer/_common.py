@@ -49,14 +49,3 @@ def _detail_url(grievance: Grievance) -> str:
 
 def _form_errors(form: forms.Form) -> str:
     return " ".join(str(e) for errors in form.errors.values() for e in errors)
-
-
-def mask_phone(phone: str) -> str:
-    return "•" * max(len(phone) - 3, 0) + phone[-3:] if phone else ""
-
-
-def mask_email(email: str) -> str:
-    if "@" not in email:
-        return ""
-    name, domain = email.split("@", 1)
-    return f"{name[:1]}•••@{domain}"

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import User
 from grievances import officer_forms as f
-from grievances.access import GrievanceAccess, access_for
+from grievances.access import access_for
+from grievances.contact import citizen_contact
 from grievances.models import (
     FACEBOOK_CHANNELS,
     Category,
@@ -29,7 +30,7 @@ from grievances.selectors import (
     grievance_timeline,
     reply_list_for_grievance,
 )
-from grievances.views.officer._common import _category_choices, mask_email, mask_phone
+from grievances.views.officer._common import _category_choices
 from grievances.workflow import may_undo_set_aside, next_statuses, office_may_close
 from offices.models import Office
 from offices.selectors import office_members
@@ -51,17 +52,6 @@ def _facebook_source_template(grievance: Grievance) -> str:
     except TemplateDoesNotExist:
         return ""
     return FACEBOOK_SOURCE_TEMPLATE
-
-
-def _contact(access: GrievanceAccess, grievance: Grievance) -> dict[str, Any]:
-    """GROs and heads see the citizen's contact; officers and national viewers a masked one."""
-    full = access.sees_contact
-    return {
-        "name": grievance.citizen_name,
-        "phone": grievance.citizen_phone if full else mask_phone(grievance.citizen_phone),
-        "email": grievance.citizen_email if full else mask_email(grievance.citizen_email),
-        "masked": not full,
-    }
 
 
 def _label_triage_event(event: GrievanceEvent) -> None:
@@ -139,7 +129,7 @@ def _render_detail(
         "internal_events": [e for e in events if not e.is_public],
         "replies": reply_list_for_grievance(grievance=grievance),
         "attachments": attachments,
-        "contact": _contact(access, grievance),
+        "contact": citizen_contact(access, grievance),
         "may_write": may_write,
         "may_manage": may_manage,
         "statuses": [str(s) for s in statuses],

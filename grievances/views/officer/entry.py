@@ -15,6 +15,7 @@ from core.exceptions import ApplicationError
 from grievances import officer_forms as f
 from grievances import services
 from grievances.access import staff_access_for
+from grievances.contact import mask_email, mask_phone
 from grievances.models import (
     Category,
     Grievance,
@@ -23,8 +24,6 @@ from grievances.views.officer._common import (
     _category_choices,
     _detail_url,
     _upazila_choices,
-    mask_email,
-    mask_phone,
 )
 from offices.models import Office, Upazila
 
