@@ -15,7 +15,7 @@ import argparse
 import sys
 from typing import Any
 
-from benchmarks.timing import django_setup, time_ms
+from benchmarks.timing import django_setup, time_ms, time_sql_ms
 
 TARGET_P95_MS = 50.0
 TARGET_QUERIES = 6
@@ -144,12 +144,7 @@ def main() -> None:
                 .query.sql_with_params()
             )
 
-            def bare(sql: str = sql, sql_params: tuple = sql_params) -> None:
-                with connection.cursor() as c:
-                    c.execute(sql, sql_params)
-                    c.fetchall()
-
-            bare_times = time_ms(bare, args.runs)
+            bare_times = time_sql_ms(sql, sql_params, args.runs)
             with CaptureQueriesContext(connection) as queries:
                 response = client.get("/api/v1/grievances/", request_params)
             if response.status_code != 200:

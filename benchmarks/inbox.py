@@ -12,7 +12,7 @@ ANALYZE of the rows and counts statements, flagging any sequential scan of griev
 import argparse
 import sys
 
-from benchmarks.timing import django_setup, time_ms
+from benchmarks.timing import django_setup, time_ms, time_sql_ms
 
 
 def main() -> None:
@@ -136,12 +136,7 @@ def main() -> None:
                 .query.sql_with_params()
             )
 
-            def bare(sql: str = sql, sql_params: tuple = sql_params) -> None:
-                with connection.cursor() as c:
-                    c.execute(sql, sql_params)
-                    c.fetchall()
-
-            bare_times = time_ms(bare, args.runs)
+            bare_times = time_sql_ms(sql, sql_params, args.runs)
             with CaptureQueriesContext(connection) as queries:
                 response = client.get("/officer/", params)
             if response.status_code != 200:
@@ -150,12 +145,7 @@ def main() -> None:
                 q["sql"] for q in queries.captured_queries if "count(*)" in q["sql"].lower()
             ]
 
-            def counts(sql: str = counts_sql[0]) -> None:
-                with connection.cursor() as c:
-                    c.execute(sql)
-                    c.fetchall()
-
-            counts_times = time_ms(counts, args.runs)
+            counts_times = time_sql_ms(counts_sql[0], None, args.runs)
             out(
                 f"{name:44} {label:>6} {view[0]:8.1f}/{view[1]:<8.1f} "
                 f"{selector[0]:8.1f}/{selector[1]:<8.1f} {bare_times[0]:8.2f}/{bare_times[1]:<8.2f} "

@@ -3,7 +3,7 @@
 import os
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 
@@ -37,3 +37,15 @@ def time_ms(
         fn()
         samples.append((time.perf_counter() - start) * 1000)
     return percentiles(samples)
+
+
+def time_sql_ms(sql: str, params: Sequence[Any] | None, runs: int) -> tuple[float, float]:
+    """p50/p95 of one SQL statement on the default connection: the bare-query baseline."""
+    from django.db import connection
+
+    def run() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            cursor.fetchall()
+
+    return time_ms(run, runs)
