@@ -104,3 +104,49 @@ def test_an_overdue_untriaged_grievance_is_labelled_and_counted(request, office,
     page.wait_for_url(f"**/officer/grievances/{late.pk}/")
     assert "কর্মদিবস দেরি" in main.locator(".overdue-label").first.inner_text()
     screenshot(page, f"detail-{size}")
+
+
+def test_national_viewers_get_the_dense_table_too(
+    desktop, live_server, screenshot, office, national_user
+):
+    """Without the tick column (national viewers write nothing) every cell of a row still sits
+    on one line under its heading at desktop width."""
+    from django.conf import settings
+    from django.test import Client
+
+    grievance_create(office=office, channel="web", description="রাস্তার বাতি দুই সপ্তাহ ধরে নষ্ট।")
+    client = Client()
+    client.force_login(national_user)  # two-factor verified (tests/conftest.py)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page = desktop
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
+    page.goto("/officer/?tab=all")
+
+    row = page.locator("main .inbox-row").first
+    code = row.locator(".code-cell").bounding_box()
+    for cell in ("place", "category", "channel", "age", "deadline-cell", "assignee"):
+        box = row.locator(f".{cell}").bounding_box()
+        assert abs(box["y"] - code["y"]) < 4, f"{cell} is not on the row's line"
+        head = page.locator(f"main .inbox-head .{cell}").bounding_box()
+        assert abs(box["x"] - head["x"]) < 2, f"{cell} is not under its heading"
+    _check_page(page, DESKTOP["width"])
+    screenshot(page, "inbox-national-desktop")
+
+
+def test_the_tick_box_sits_in_its_own_column_at_desktop_width(desktop, office):
+    """The tick box is not stretched to a form field's width over the tracking code."""
+    officer = OfficeMembershipFactory(office=office, role=OfficeRole.OFFICER).user
+    grievance_create(office=office, channel="web", description="রাস্তার বাতি দুই সপ্তাহ ধরে নষ্ট।")
+    _sign_in(desktop, officer)
+
+    row = desktop.locator("main .inbox-row").first
+    tick = row.locator(".select input").bounding_box()
+    code = row.locator("a.code").bounding_box()
+    assert tick["width"] < 40
+    assert tick["x"] + tick["width"] <= code["x"]
+    for cell in ("code-cell", "place", "assignee"):
+        box = row.locator(f".{cell}").bounding_box()
+        head = desktop.locator(f"main .inbox-head .{cell}").bounding_box()
+        assert abs(box["x"] - head["x"]) < 2, f"{cell} is not under its heading"
