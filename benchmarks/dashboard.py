@@ -121,7 +121,7 @@ def main() -> None:
     only = set(args.only.split(","))
     rebuild_ms = None
     state = RefreshState.objects.filter(pk=1).first()
-    if args.rebuild or state is None or state.finished_at is None or state.rebuild_pending:
+    if args.rebuild or state is None or state.finished_at is None or state.rebuild_step is not None:
         started = time.perf_counter()
         summaries_rebuild(resume=not args.rebuild)
         rebuild_ms = (time.perf_counter() - started) * 1000

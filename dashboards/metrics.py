@@ -80,6 +80,7 @@ from dashboards.models import (
     DurationSummary,
     EventSummary,
     Grain,
+    Level,
     RefreshState,
 )
 from dashboards.summaries import EVENT_MEASURES
@@ -255,27 +256,85 @@ def _month_end(day: date) -> date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
-def period_buckets(start: date, end: date) -> Q:
-    """The summary rows of [start, end]: whole months at month grain, the days at the edges at
-    day grain. At most two partial months are read day by day."""
-    if end < start:
-        return Q(pk__in=[])
-    q = Q()
-    first_full = start if start.day == 1 else _month_end(start) + timedelta(days=1)
-    last_full_end = end if end == _month_end(end) else _month_start(end) - timedelta(days=1)
-    if first_full > last_full_end:  # no whole month inside: days only
-        return Q(grain=Grain.DAY, bucket__gte=start, bucket__lte=end)
-    q |= Q(grain=Grain.MONTH, bucket__gte=first_full, bucket__lte=last_full_end)
-    if start < first_full:
-        q |= Q(grain=Grain.DAY, bucket__gte=start, bucket__lt=first_full)
-    if end > last_full_end:
-        q |= Q(grain=Grain.DAY, bucket__gt=last_full_end, bucket__lte=end)
+def _week_start(day: date) -> date:
+    """The first day of the day's week within its month: its Sunday, or the month's 1st."""
+    return max(day - timedelta(days=(day.weekday() + 1) % 7), _month_start(day))
+
+
+def _week_end(day: date) -> date:
+    """The last day of the day's week within its month: its Saturday, or the month's end."""
+    return min(day + timedelta(days=(5 - day.weekday()) % 7), _month_end(day))
+
+
+def _buckets(start: date, end: date) -> tuple[list[date], list[date], list[date]]:
+    """[start, end] as whole months, then whole weeks within a month, then single days (the
+    buckets of each grain): a few dozen at most, whatever the period's length."""
+    months: list[date] = []
+    weeks: list[date] = []
+    days: list[date] = []
+    day = start
+    while day <= end:
+        if day.day == 1 and _month_end(day) <= end:
+            months.append(day)
+            day = _month_end(day) + timedelta(days=1)
+        elif _week_start(day) == day and _week_end(day) <= end:
+            weeks.append(day)
+            day = _week_end(day) + timedelta(days=1)
+        else:
+            days.append(day)
+            day += timedelta(days=1)
+    return months, weeks, days
+
+
+def _buckets_q(months: list[date], weeks: list[date], days: list[date]) -> Q:
+    q = Q(pk__in=[])
+    for grain, buckets in ((Grain.MONTH, months), (Grain.WEEK, weeks), (Grain.DAY, days)):
+        if buckets:
+            q |= Q(grain=grain, bucket__in=buckets)
     return q
 
 
-def _filtered(qs: QuerySet[Any], filters: Filters, *, with_period: bool = True) -> QuerySet[Any]:
+def period_buckets(start: date, end: date) -> Q:
+    """The summary rows of [start, end] (Dhaka days, both included)."""
+    return _buckets_q(*_buckets(start, end))
+
+
+def week_buckets(first: date, end: date) -> Q:
+    """The summary rows of the weeks (Sunday to Saturday) from `first` (a Sunday) to `end`,
+    none of which spans two weeks: each row's bucket lies in its week."""
+    months: list[date] = []
+    weeks: list[date] = []
+    days: list[date] = []
+    start = first
+    while start <= end:
+        _m, w, d = _buckets(start, min(start + timedelta(days=6), end))
+        weeks += w
+        days += d
+        start += timedelta(weeks=1)
+    return _buckets_q(months, weeks, days)
+
+
+def _level(filters: Filters, group: str | None) -> int:
+    """The least detailed level of the summaries that answers: per office, per category, or
+    every category and channel apart."""
+    if filters.channel or group == "channel":
+        return Level.FULL
+    if filters.category_id is not None or group in ("category", "category_id"):
+        return Level.CATEGORY
+    return Level.OFFICE
+
+
+def _filtered(
+    qs: QuerySet[Any],
+    filters: Filters,
+    *,
+    with_period: bool = True,
+    level: int | None = None,
+) -> QuerySet[Any]:
     if with_period:
         qs = qs.filter(period_buckets(filters.start, filters.end))
+    if level is not None:
+        qs = qs.filter(level=level)
     if filters.district_ids is not None:
         qs = qs.filter(district_id__in=list(filters.district_ids))
     if filters.category_id is not None:
@@ -291,24 +350,31 @@ Key = Any
 
 
 def counts_by(
-    filters: Filters, group: str | None = None, *, carried_over: bool = False
+    filters: Filters,
+    group: str | None = None,
+    *,
+    carried_over: bool = False,
+    durations: bool = True,
+    measures: Sequence[str] = EVENT_MEASURES,
 ) -> dict[Key, Counts]:
     """Every measure for the period, grouped by a summary column ("district_id",
     "office_id", "category_id", "channel") or not at all (key None); with `carried_over`,
-    also what was open at the period's start (one more query, over all earlier rows)."""
+    also what was open at the period's start (one more query); without `durations`, no
+    medians (one query fewer); with `measures`, only those counts (the rest read 0)."""
     groups: dict[Key, Counts] = defaultdict(Counts)
+    level = _level(filters, group)
     # Without a group, every row falls in one: grouped by a constant.
     fields = [group] if group else ["grouped"]
-    sums = {m: Sum(m) for m in EVENT_MEASURES}
+    sums = {m: Sum(m) for m in measures}
 
     def rows(qs: QuerySet[Any], **aggregates: Any) -> Iterable[dict[str, Any]]:
         if not group:
             qs = qs.annotate(grouped=Value(None, output_field=IntegerField()))
         return qs.values(*fields).annotate(**aggregates)
 
-    for row in rows(_filtered(EventSummary.objects.all(), filters), **sums):
+    for row in rows(_filtered(EventSummary.objects.all(), filters, level=level), **sums):
         key = row[fields[0]]
-        groups[key].values = {m: row[m] or 0 for m in EVENT_MEASURES}
+        groups[key].values = {m: row[m] or 0 for m in measures}
     snap_sums = {
         "open_n": Sum("open"),
         "overdue_n": Sum("overdue"),
@@ -322,10 +388,12 @@ def counts_by(
         counts.overdue_now = row["overdue_n"] or 0
         counts.untriaged_now = row["untriaged_n"] or 0
         counts.facebook_unanswered_overdue_now = row["fb_n"] or 0
-    durations = _filtered(DurationSummary.objects.all(), filters)
+    histograms = _filtered(DurationSummary.objects.all(), filters, level=level)
     if not group:
-        durations = durations.annotate(grouped=Value(None, output_field=IntegerField()))
-    for row in durations.values(*fields, "measure", "working_days").annotate(n=Sum("count")):
+        histograms = histograms.annotate(grouped=Value(None, output_field=IntegerField()))
+    if not durations:
+        histograms = histograms.none()
+    for row in histograms.values(*fields, "measure", "working_days").annotate(n=Sum("count")):
         counts = groups[row[fields[0]]]
         target = (
             counts.first_response_days
@@ -341,13 +409,9 @@ def counts_by(
 
 
 def _from(day: date) -> Q:
-    """Every summary row from `day` on: its month's days from it, then whole months after."""
-    if day.day == 1:
-        return Q(grain=Grain.MONTH, bucket__gte=day)
+    """Every summary row from `day` on: the rest of its month, then whole months after."""
     month_end = _month_end(day)
-    return Q(grain=Grain.DAY, bucket__gte=day, bucket__lte=month_end) | Q(
-        grain=Grain.MONTH, bucket__gt=month_end
-    )
+    return period_buckets(day, month_end) | Q(grain=Grain.MONTH, bucket__gt=month_end)
 
 
 def carried_over_by(filters: Filters, group: str | None = None) -> dict[Key, int]:
@@ -358,7 +422,12 @@ def carried_over_by(filters: Filters, group: str | None = None) -> dict[Key, int
     refresh from the same grievances; the property test checks it per office), so it is read
     as open now − (received − finished) from the start on: the rows since the start, not the
     whole history."""
-    since = _filtered(EventSummary.objects.filter(_from(filters.start)), filters, with_period=False)
+    since = _filtered(
+        EventSummary.objects.filter(_from(filters.start)),
+        filters,
+        with_period=False,
+        level=_level(filters, group),
+    )
     snapshot = _filtered(CurrentSnapshot.objects.all(), filters, with_period=False)
     if group:
         result: dict[Key, int] = defaultdict(int)
@@ -378,12 +447,14 @@ def totals(filters: Filters) -> Counts:
 
 def weekly_series(filters: Filters, weeks: int = 12) -> list[tuple[date, Counts]]:
     """Received and resolved per week (weeks start on Sunday, the Bangladeshi working week),
-    the last `weeks` weeks up to `filters.end`, from the day-grain rows."""
+    the last `weeks` weeks up to `filters.end`."""
     end = filters.end
     first = end - timedelta(days=(end.weekday() + 1) % 7) - timedelta(weeks=weeks - 1)
     rows = (
-        _filtered(EventSummary.objects.all(), filters, with_period=False)
-        .filter(grain=Grain.DAY, bucket__gte=first, bucket__lte=end)
+        _filtered(
+            EventSummary.objects.all(), filters, with_period=False, level=_level(filters, None)
+        )
+        .filter(week_buckets(first, end))
         .values("bucket")
         .annotate(
             received=Sum("received"), resolved=Sum("resolved"), ignored=Sum("facebook_ignored")
@@ -424,8 +495,10 @@ def weekly_backlog(filters: Filters, weeks: int = 12) -> list[BacklogWeek]:
     balance = carried_over_by(since_first).get(None, 0)
     change = [0] * weeks
     rows = (
-        _filtered(EventSummary.objects.all(), filters, with_period=False)
-        .filter(grain=Grain.DAY, bucket__gte=first, bucket__lte=end)
+        _filtered(
+            EventSummary.objects.all(), filters, with_period=False, level=_level(filters, None)
+        )
+        .filter(week_buckets(first, end))
         .values("bucket")
         .annotate(r=Sum("received"), f=Sum("finished"))
     )

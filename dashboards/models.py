@@ -1,10 +1,19 @@
 """Summary tables the dashboards read: never `grievances_grievance` per request.
 
 - `EventSummary`: what *happened* (received, first responded, resolved, ...) per time bucket ×
-  office × district × category × channel. Each row is kept at two grains, the day and the
-  month, so a period is answered from whole months plus the days at its edges.
+  office × district × category × channel. Each row is kept at three grains, the day, the week
+  within its month (Sunday to Saturday, cut at the month's ends) and the month, so a period is
+  answered from whole months, then whole weeks, then the days left at its edges: a few dozen
+  buckets whatever its length. Each is kept at three levels of detail: every category and
+  channel apart, channels summed (per category), and both summed (per office), so a page
+  without those filters reads one row per office and bucket.
 - `DurationSummary`: how many grievances took N working days to first response / resolution,
-  in the same buckets (medians and p90s come from these histograms).
+  in the same buckets and levels (medians and p90s come from these histograms).
+- The summary rows are derived, written in bulk and rebuilt at will: their foreign keys are not
+  constraints in the database (checked row by row at commit, they cost minutes per rebuild).
+- `SummarisedGrievance`: each grievance as the summaries last counted it (its office, category,
+  dates, the last event and feedback counted), so a refresh takes out what a changed grievance
+  counted before and adds what it counts now, whatever happened to it in between.
 - `CurrentSnapshot`: open and overdue now per office × district × category × channel.
 - `BacklogHistory`: open and overdue at the end of each day, per office × district, as the
   current snapshot said at the day's last refresh (overdue history cannot be rebuilt from the
@@ -15,22 +24,39 @@ All are written only by `dashboards/summaries.py`.
 """
 
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
 class Grain(models.TextChoices):
     DAY = "d", "day"
+    WEEK = "w", "week within its month"  # bucket: its first day (a Sunday, or the 1st)
     MONTH = "m", "month"
 
 
+class Level(models.IntegerChoices):
+    FULL = 0, "every category and channel apart"
+    CATEGORY = 1, "channels summed"  # channel ""
+    OFFICE = 2, "categories and channels summed"  # category NULL, channel ""
+
+
 class EventSummary(models.Model):
+    level = models.PositiveSmallIntegerField(choices=Level.choices)
     grain = models.CharField(max_length=1, choices=Grain.choices)
-    bucket = models.DateField()  # the day, or the first day of the month (Dhaka dates)
-    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
-    district = models.ForeignKey("offices.District", on_delete=models.CASCADE, related_name="+")
+    bucket = models.DateField()  # the day, or the first of its week or month (Dhaka dates)
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    district = models.ForeignKey(
+        "offices.District", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     category = models.ForeignKey(
-        "grievances.Category", on_delete=models.CASCADE, null=True, related_name="+"
+        "grievances.Category",
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        db_constraint=False,
     )
     channel = models.CharField(max_length=20)
 
@@ -69,8 +95,17 @@ class EventSummary(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["grain", "bucket", "district"], name="dash_event_bucket"),
-            models.Index(fields=["office", "grain", "bucket"], name="dash_event_office"),
+            models.Index(fields=["level", "grain", "bucket", "district"], name="dash_event_read"),
+            # The refresh finds a row by its whole key (a category may be NULL: compared as 0).
+            models.Index(
+                "office",
+                "bucket",
+                "level",
+                "grain",
+                "channel",
+                Coalesce("category", 0),
+                name="dash_event_key",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -82,12 +117,21 @@ class DurationSummary(models.Model):
     RESOLUTION = "r"
 
     measure = models.CharField(max_length=1)
+    level = models.PositiveSmallIntegerField(choices=Level.choices)
     grain = models.CharField(max_length=1, choices=Grain.choices)
     bucket = models.DateField()
-    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
-    district = models.ForeignKey("offices.District", on_delete=models.CASCADE, related_name="+")
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    district = models.ForeignKey(
+        "offices.District", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     category = models.ForeignKey(
-        "grievances.Category", on_delete=models.CASCADE, null=True, related_name="+"
+        "grievances.Category",
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        db_constraint=False,
     )
     channel = models.CharField(max_length=20)
     working_days = models.PositiveSmallIntegerField()
@@ -96,9 +140,19 @@ class DurationSummary(models.Model):
     class Meta:
         indexes = [
             models.Index(
-                fields=["measure", "grain", "bucket", "district"], name="dash_duration_bucket"
+                fields=["level", "grain", "bucket", "district"], name="dash_duration_read"
             ),
-            models.Index(fields=["office"], name="dash_duration_office"),
+            models.Index(
+                "office",
+                "bucket",
+                "level",
+                "grain",
+                "measure",
+                "working_days",
+                "channel",
+                Coalesce("category", 0),
+                name="dash_duration_key",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -127,11 +181,44 @@ class RefreshState(models.Model):
     last_event_id = models.BigIntegerField(default=0)
     started_at = models.DateTimeField(null=True)  # the `now` of the last refresh
     finished_at = models.DateTimeField(null=True)
-    # A rebuild in progress: the offices still to do (resumable); empty when none.
-    rebuild_pending = models.JSONField(default=list, blank=True)
+    # A rebuild in progress: the next of its steps to run (resumable); None when none.
+    rebuild_step = models.PositiveSmallIntegerField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"refresh {self.started_at}"
+
+
+class SummarisedGrievance(models.Model):
+    """A grievance as the summaries counted it: what `dashboards/summaries.py` needs to take
+    its facts out again. Dates are Dhaka days; working days are counted as at that time."""
+
+    grievance_id = models.BigIntegerField(primary_key=True)
+    office_id = models.BigIntegerField()
+    district_id = models.BigIntegerField(null=True)  # the grievance's own
+    upazila_id = models.BigIntegerField(null=True)
+    category_id = models.BigIntegerField(null=True)
+    channel = models.CharField(max_length=20)
+    tier = models.PositiveSmallIntegerField()
+    outcome = models.CharField(max_length=30, blank=True)
+    received_day = models.DateField()
+    accepted_day = models.DateField(null=True)
+    first_responded_day = models.DateField(null=True)
+    first_responded_on_time = models.BooleanField(default=False)
+    first_response_days = models.PositiveSmallIntegerField(null=True)
+    resolved_day = models.DateField(null=True)
+    resolved_on_time = models.BooleanField(default=False)
+    resolution_days = models.PositiveSmallIntegerField(null=True)
+    closed_day = models.DateField(null=True)
+    finished_day = models.DateField(null=True)  # left the open statuses (as it stands)
+    facebook = models.BooleanField(default=False)
+    answered_publicly = models.BooleanField(default=False)
+    ignored_day = models.DateField(null=True)  # its first-response deadline, when ignored
+    # The grievance's events and feedback counted: those up to these ids.
+    last_event_id = models.BigIntegerField(default=0)
+    last_feedback_id = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"grievance {self.grievance_id} as summarised"
 
 
 class UpazilaSummary(models.Model):
@@ -140,10 +227,18 @@ class UpazilaSummary(models.Model):
 
     grain = models.CharField(max_length=1, choices=Grain.choices)
     bucket = models.DateField()
-    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
-    district = models.ForeignKey("offices.District", on_delete=models.CASCADE, related_name="+")
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    district = models.ForeignKey(
+        "offices.District", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     upazila = models.ForeignKey(
-        "offices.Upazila", on_delete=models.CASCADE, null=True, related_name="+"
+        "offices.Upazila",
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        db_constraint=False,
     )
     received = models.PositiveIntegerField(default=0)
     first_responded = models.PositiveIntegerField(default=0)
@@ -156,7 +251,9 @@ class UpazilaSummary(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["district", "grain", "bucket"], name="dash_upazila_district"),
-            models.Index(fields=["office"], name="dash_upazila_office"),
+            models.Index(
+                "office", "bucket", "grain", Coalesce("upazila", 0), name="dash_upazila_key"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -83,10 +83,22 @@ class Figure:
     note: str = ""
 
 
-def headline(filters: Filters, *, with_change: bool = True) -> list[Figure]:
+def headline(
+    filters: Filters, *, with_change: bool = True, current: Counts | None = None
+) -> list[Figure]:
+    """The headline figures; `current`: the period's counts when the caller has them (the
+    sum of the district table's rows), read otherwise."""
     # Carried over is a change from the previous period too: shown where changes are.
-    now = counts_by(filters, carried_over=with_change).get(None, Counts())
-    before = counts_by(filters.previous()).get(None, Counts()) if with_change else Counts()
+    now = (
+        current
+        if current is not None
+        else counts_by(filters, carried_over=with_change).get(None, Counts())
+    )
+    before = (
+        counts_by(filters.previous(), durations=False).get(None, Counts())
+        if with_change
+        else Counts()
+    )
 
     def count(label: str, name: str, note: str = "") -> Figure:
         return Figure(
@@ -398,7 +410,12 @@ class Breakdown:
 
 
 def category_breakdown(filters: Filters) -> list[Breakdown]:
-    by_category = counts_by(filters, "category_id")
+    by_category = counts_by(
+        filters,
+        "category_id",
+        durations=False,
+        measures=("received", "resolved", "resolved_on_time"),
+    )
     categories = {c.pk: c for c in Category.objects.all()}
     top = max([1] + [c.received for c in by_category.values()])
     items = []

@@ -1,9 +1,10 @@
 """The only writer of the dashboards' summary tables (`dashboards/models.py`).
 
-What a row counts is said once, in `_FACTS_SQL`: each grievance, event and feedback becomes
-"facts" (a Dhaka day, the office and district it counts for, its category and channel, a
-measure name and a number), which are summed per day and per month. The measures' meanings
-for readers are in `dashboards/metrics.py`.
+What a row counts is said once, in `_FACTS` below: each grievance, event and feedback becomes
+a "fact" (a Dhaka day, the office and district it counts for, its category and channel, and
+the measures it adds to), and the facts are summed per day, per week within its month and per
+month, at three levels of detail (`Level`). The measures' meanings for readers are in
+`dashboards/metrics.py`.
 
 Whose office a fact counts for (and its district: the office's, or for a divisional office
 hearing an appeal, the grievance's own):
@@ -12,53 +13,60 @@ hearing an appeal, the grievance's own):
   district (a transferred grievance takes its history with it);
 - transferred out / in: the event's from / to office; appealed: the office appealed from.
 
-Refresh (`summaries_refresh`, beat every few minutes): the offices touched since the last run
-— by events after the watermark (or created in the last `OVERLAP`, for transactions that
-committed late), by replies whose state changed, by Facebook grievances whose first-response
-deadline passed unanswered since the last run — are recomputed from the month the earliest
-touched grievance was received (every bucket of theirs from then on deleted and inserted
-again, reading only the grievances active since a little before), so a run is idempotent.
-Runs take a PostgreSQL advisory lock; a run that finds it held does nothing (the holder covers
-its window), and each step of a rebuild waits for it, so the two never write the same rows at
-once. The current snapshot is recomputed for the touched offices and those with a grievance
-newly past its deadline, with `Grievance.objects.overdue(now)` counting overdue; its totals
-per office × district are then recorded as the day's row of `BacklogHistory` (the overdue
-history, which cannot be rebuilt from events).
+The facts are read from `SummarisedGrievance`, each grievance as the summaries counted it,
+with its events and feedback up to the last ids counted. A grievance's events are written
+under a lock on its row, so the events it had when it was counted are exactly those up to
+that id.
 
-`summaries_rebuild` recomputes everything, a few offices per transaction; the offices still to do are kept in `RefreshState.rebuild_pending`, so an
-interrupted rebuild resumes where it stopped (and the beat refresh finishes it).
+Refresh (`summaries_refresh`, beat every few minutes): the grievances that may have changed
+since the last run are counted again. These are the ones with an event after the watermark
+or in the last `OVERLAP` (transactions that committed late), active since, given feedback or
+a delivered Facebook reply since, or whose Facebook first-response deadline passed since.
+What each counted before (its `SummarisedGrievance` row) is taken out of every bucket it
+touched, what it counts now is added, and its row is replaced. A run costs what changed, not
+the history, and running it twice changes nothing. Runs take a PostgreSQL advisory lock; a
+run that finds it held does nothing (the holder covers its window), and each step of a
+rebuild waits for it, so the two never write the same rows at once. The current snapshot is
+recomputed for the offices of those grievances and those with a grievance newly past its
+deadline, with `Grievance.objects.overdue(now)` counting overdue; its totals per office ×
+district are then recorded as the day's row of `BacklogHistory` (the overdue history, which
+cannot be rebuilt from events).
 
-Holidays edited after the fact change working-day counts only for offices recomputed later:
-run a rebuild after changing past holidays.
+`summaries_rebuild` recomputes everything in a few steps of one transaction each: the
+grievances as counted, then each summary table in one pass. The next step is kept in
+`RefreshState.rebuild_step`, so an interrupted rebuild resumes where it stopped (and the beat
+refresh finishes it).
+
+Holidays edited after the fact change working-day counts only for grievances counted again
+later: run a rebuild after changing past holidays.
 """
 
-from collections.abc import Callable, Iterable
-from datetime import date, datetime, time, timedelta
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from core.calendar import DHAKA, dhaka_date
+from core.calendar import dhaka_date
 from dashboards.models import CurrentSnapshot, RefreshState
 from grievances.models import (
     FACEBOOK_CHANNELS,
     OPEN_STATUSES,
+    Feedback,
     Grievance,
     GrievanceEvent,
     GrievanceOutcome,
     Reply,
+    ReplyState,
+    overdue_q,
 )
-from offices.models import Office
 
 # Events of transactions that committed after a later one was seen: looked at again.
 OVERLAP = timedelta(minutes=10)
-# A grievance's facts lie no later than its last activity, except "ignored" on Facebook, dated
-# at the first-response deadline, days after receipt: this margin covers it.
-ACTIVE_MARGIN = timedelta(days=20)
 _LOCK_KEY = 0x5348_4441_5348  # "SHDASH": the refresh's advisory lock
 # Working-day histograms stop here: longer waits are counted in this last bucket.
 MAX_WORKING_DAYS = 60
@@ -107,134 +115,53 @@ UPAZILA_MEASURES = (
 )
 
 _DAY = "(({col}) AT TIME ZONE 'Asia/Dhaka')::date"
-# When a grievance that is not open now left the open statuses: resolved (a closed one was
-# resolved first), closed, or set aside (its last change to the status it has now).
-_FINISHED_AT = """COALESCE(resolved_at, closed_at, (
-    SELECT max(e.created_at) FROM grievances_grievanceevent e
-    WHERE e.grievance_id = g.id AND e.kind = 'status_changed' AND e.to_status = g.status),
-    last_activity_at)"""
 
-# %(offices)s: the offices to (re)compute, NULL for all. %(now)s: the moment of the run.
-_FACTS_SQL = f"""
-WITH g AS (
-    SELECT * FROM grievances_grievance
-    WHERE (%(offices)s::bigint[] IS NULL OR office_id = ANY(%(offices)s::bigint[]))
-      AND (%(since)s::date IS NULL OR last_activity_at >= %(active_since)s)
-),
-facts (day, office_id, district_id, upazila_id, category_id, channel, measure, n) AS MATERIALIZED (
-    SELECT {_DAY.format(col="received_at")}, office_id, district_id, upazila_id, category_id, channel,
-           'received', 1 FROM g
-    UNION ALL
-    SELECT {_DAY.format(col="accepted_at")}, office_id, district_id, upazila_id, category_id, channel,
-           'accepted', 1 FROM g WHERE accepted_at IS NOT NULL
-    UNION ALL
-    SELECT {_DAY.format(col="first_responded_at")}, office_id, district_id, upazila_id, category_id, channel,
-           m.measure, 1 FROM g
-    CROSS JOIN LATERAL (VALUES ('first_responded', true),
-                               ('first_responded_on_time',
-                                g.first_responded_at <= g.first_response_due_at)) m(measure, ok)
-    WHERE first_responded_at IS NOT NULL AND m.ok
-    UNION ALL
-    SELECT {_DAY.format(col="resolved_at")}, office_id, district_id, upazila_id, category_id, channel,
-           m.measure, 1 FROM g
-    CROSS JOIN LATERAL (VALUES ('resolved', true),
-                               ('resolved_on_time', g.resolved_at <= g.due_at),
-                               ('appeals_resolved', g.tier >= 2),
-                               ('appeals_resolved_on_time',
-                                g.tier >= 2 AND g.resolved_at <= g.due_at)) m(measure, ok)
-    WHERE resolved_at IS NOT NULL AND m.ok
-    UNION ALL
-    SELECT {_DAY.format(col="resolved_at")}, office_id, district_id, upazila_id, category_id, channel,
-           'resolved_' || outcome, 1 FROM g WHERE resolved_at IS NOT NULL AND outcome <> ''
-    UNION ALL
-    SELECT {_DAY.format(col="closed_at")}, office_id, district_id, upazila_id, category_id, channel,
-           'closed', 1 FROM g WHERE closed_at IS NOT NULL
-    UNION ALL
-    SELECT {_DAY.format(col=_FINISHED_AT)}, office_id, district_id, upazila_id, category_id,
-           channel, 'finished', 1 FROM g WHERE status <> ALL(%(open_statuses)s)
-    UNION ALL
-    SELECT {_DAY.format(col="received_at")}, office_id, district_id, upazila_id, category_id, channel,
-           m.measure, 1 FROM g
-    CROSS JOIN LATERAL (VALUES ('facebook_received', true),
-                               ('facebook_answered_publicly', EXISTS (
-                                   SELECT 1 FROM grievances_reply r
-                                   WHERE r.grievance_id = g.id AND r.to_facebook
-                                     AND r.state = 'sent'))) m(measure, ok)
-    WHERE channel = ANY(%(facebook)s) AND m.ok
-    UNION ALL
-    SELECT {_DAY.format(col="first_response_due_at")}, office_id, district_id, upazila_id,
-           category_id, channel, 'facebook_ignored', 1 FROM g
-    WHERE channel = ANY(%(facebook)s)
-      AND status NOT IN ('not_grievance', 'duplicate')
-      AND first_response_due_at < %(now)s
-      AND (first_responded_at IS NULL OR first_responded_at > first_response_due_at)
-    UNION ALL
-    SELECT {_DAY.format(col="f.created_at")}, g.office_id, g.district_id, g.upazila_id,
-           g.category_id, g.channel, m.measure, m.n FROM grievances_feedback f JOIN g ON g.id = f.grievance_id
-    CROSS JOIN LATERAL (VALUES ('feedback', 1, true),
-                               ('feedback_fixed', 1, f.is_fixed),
-                               ('rating_count', 1, f.rating IS NOT NULL),
-                               ('rating_sum', COALESCE(f.rating, 0), f.rating IS NOT NULL))
-               m(measure, n, ok)
-    WHERE m.ok
-    UNION ALL
-    SELECT {_DAY.format(col="e.created_at")}, g.office_id, g.district_id, g.upazila_id,
-           g.category_id, g.channel, m.measure, 1
-    FROM grievances_grievanceevent e JOIN g ON g.id = e.grievance_id
-    CROSS JOIN LATERAL (VALUES
-        ('not_grievance', e.to_status = 'not_grievance'),
-        ('duplicate', e.to_status = 'duplicate'),
-        ('reopened', e.data @> '{{"reopened": true}}'::jsonb)) m(measure, ok)
-    WHERE e.kind = 'status_changed' AND m.ok
-    UNION ALL
-    SELECT {_DAY.format(col="e.created_at")}, m.office_id, ga.district_id,
-           ga.upazila_id, ga.category_id, ga.channel, m.measure, 1
-    FROM grievances_grievanceevent e JOIN grievances_grievance ga ON ga.id = e.grievance_id
-    CROSS JOIN LATERAL (VALUES
-        ('transferred_in', e.to_office_id, e.kind = 'transferred'),
-        ('transferred_out', e.from_office_id, e.kind = 'transferred'),
-        ('appealed', e.from_office_id, e.kind = 'appealed'),
-        ('appeals_received', e.to_office_id, e.kind = 'appealed')) m(measure, office_id, ok)
-    WHERE e.kind IN ('transferred', 'appealed') AND m.ok AND m.office_id IS NOT NULL
-      AND (%(offices)s::bigint[] IS NULL
-           OR e.from_office_id = ANY(%(offices)s::bigint[])
-           OR e.to_office_id = ANY(%(offices)s::bigint[]))
-      AND (%(since)s::date IS NULL OR e.created_at >= %(since_start)s)
+# The columns of `SummarisedGrievance`, in the order every statement here writes them.
+LEDGER_COLUMNS = (
+    "grievance_id",
+    "office_id",
+    "district_id",
+    "upazila_id",
+    "category_id",
+    "channel",
+    "tier",
+    "outcome",
+    "received_day",
+    "accepted_day",
+    "first_responded_day",
+    "first_responded_on_time",
+    "first_response_days",
+    "resolved_day",
+    "resolved_on_time",
+    "resolution_days",
+    "closed_day",
+    "finished_day",
+    "facebook",
+    "answered_publicly",
+    "ignored_day",
+    "last_event_id",
+    "last_feedback_id",
 )
-"""  # noqa: S608 - built from constants only
-
-_GRAINS = "CROSS JOIN (VALUES ('d'), ('m')) grains(grain)"
-_BUCKET = "CASE WHEN grain = 'd' THEN day ELSE date_trunc('month', day)::date END"
-
-_INSERT_TAIL = f""",
-upazilas AS (
-    INSERT INTO dashboards_upazilasummary
-        (grain, bucket, office_id, district_id, upazila_id, {", ".join(UPAZILA_MEASURES)})
-    SELECT grain, {_BUCKET}, office_id, COALESCE(o.district_id, facts.district_id),
-           facts.upazila_id,
-           {", ".join(f"COALESCE(SUM(n) FILTER (WHERE measure = '{m}'), 0)" for m in UPAZILA_MEASURES)}
-    FROM facts JOIN offices_office o ON o.id = facts.office_id {_GRAINS}
-    WHERE (%(offices)s::bigint[] IS NULL OR office_id = ANY(%(offices)s::bigint[]))
-      AND (%(since)s::date IS NULL OR facts.day >= %(since)s::date)
-      AND measure IN ({", ".join(f"'{m}'" for m in UPAZILA_MEASURES)})
-    GROUP BY 1, 2, 3, 4, 5
-)
-INSERT INTO dashboards_eventsummary
-    (grain, bucket, office_id, district_id, category_id, channel, {", ".join(EVENT_MEASURES)})
-SELECT grain, {_BUCKET}, office_id, COALESCE(o.district_id, facts.district_id), category_id,
-       channel,
-       {", ".join(f"COALESCE(SUM(n) FILTER (WHERE measure = '{m}'), 0)" for m in EVENT_MEASURES)}
-FROM facts JOIN offices_office o ON o.id = facts.office_id {_GRAINS}
-WHERE (%(offices)s::bigint[] IS NULL OR office_id = ANY(%(offices)s::bigint[]))
-  AND (%(since)s::date IS NULL OR facts.day >= %(since)s::date)
-GROUP BY 1, 2, 3, 4, 5, 6
-"""  # noqa: S608 - built from constants only
-_INSERT_EVENTS_SQL = _FACTS_SQL + _INSERT_TAIL
 
 # Working days from the day received to the day of the first response / resolution, as
 # `core.calendar.working_days_between` counts them: working days after the first date, up to
-# and including the second. `ordinal` numbers the working days of a calendar span.
-_INSERT_DURATIONS_SQL = """
+# and including the second. `ord.o` numbers the working days, one element per calendar day
+# from %(cal_start)s.
+_WORKING_DAYS = (
+    "LEAST(GREATEST(ord.o[({to} - %(cal_start)s::date) + 1] "
+    "- ord.o[({frm} - %(cal_start)s::date) + 1], 0), %(max_days)s)"
+)
+# When a grievance that is not open now left the open statuses: resolved (a closed one was
+# resolved first), closed, or set aside (its last change to the status it has now).
+_FINISHED_AT = """COALESCE(g.resolved_at, g.closed_at, (
+    SELECT max(e.created_at) FROM grievances_grievanceevent e
+    WHERE e.grievance_id = g.id AND e.kind = 'status_changed' AND e.to_status = g.status),
+    g.last_activity_at)"""
+
+# Each grievance (all, or those in %(ids)s) as the summaries count it at %(now)s, in the
+# order of `LEDGER_COLUMNS`. One statement, so a grievance's row, events and feedback are read
+# at one moment.
+_LEDGER_SQL = f"""
 WITH cal AS (
     SELECT d::date AS day,
            count(*) FILTER (WHERE NOT (extract(isodow FROM d)::int = ANY(%(weekend)s))
@@ -243,116 +170,379 @@ WITH cal AS (
                OVER (ORDER BY d) AS ordinal
     FROM generate_series(%(cal_start)s::date, %(cal_end)s::date, interval '1 day') d
 ),
+ord AS (SELECT array_agg(ordinal ORDER BY day) AS o FROM cal),
 g AS (
-    SELECT * FROM grievances_grievance
-    WHERE (%(offices)s::bigint[] IS NULL OR office_id = ANY(%(offices)s::bigint[]))
-      AND (%(since)s::date IS NULL OR last_activity_at >= %(active_since)s)
+    SELECT g.*, {_DAY.format(col="received_at")} AS received_day,
+           {_DAY.format(col="first_responded_at")} AS first_responded_day,
+           {_DAY.format(col="resolved_at")} AS resolved_day
+    FROM grievances_grievance g
+    WHERE %(ids)s::bigint[] IS NULL OR g.id = ANY(%(ids)s::bigint[])
 ),
-facts AS (
-    SELECT m.measure, (m.at AT TIME ZONE 'Asia/Dhaka')::date AS day, g.office_id,
-           COALESCE(o.district_id, g.district_id) AS district_id, g.category_id, g.channel,
-           LEAST(GREATEST(c2.ordinal - c1.ordinal, 0), %(max_days)s) AS working_days
-    FROM g JOIN offices_office o ON o.id = g.office_id
-    CROSS JOIN LATERAL (VALUES ('f', g.first_responded_at), ('r', g.resolved_at)) m(measure, at)
-    JOIN cal c1 ON c1.day = (g.received_at AT TIME ZONE 'Asia/Dhaka')::date
-    JOIN cal c2 ON c2.day = (m.at AT TIME ZONE 'Asia/Dhaka')::date
-    WHERE m.at IS NOT NULL
+ev AS (
+    SELECT grievance_id, max(id) AS last_id FROM grievances_grievanceevent
+    WHERE %(ids)s::bigint[] IS NULL OR grievance_id = ANY(%(ids)s::bigint[])
+    GROUP BY grievance_id
+),
+fb AS (
+    SELECT grievance_id, max(id) AS last_id FROM grievances_feedback
+    WHERE %(ids)s::bigint[] IS NULL OR grievance_id = ANY(%(ids)s::bigint[])
+    GROUP BY grievance_id
+),
+answered AS (
+    SELECT DISTINCT grievance_id FROM grievances_reply
+    WHERE to_facebook AND state = 'sent'
+      AND (%(ids)s::bigint[] IS NULL OR grievance_id = ANY(%(ids)s::bigint[]))
 )
-INSERT INTO dashboards_durationsummary
-    (measure, grain, bucket, office_id, district_id, category_id, channel, working_days, count)
-SELECT measure, grain, CASE WHEN grain = 'd' THEN day ELSE date_trunc('month', day)::date END,
-       office_id, district_id, category_id, channel, working_days, count(*)
-FROM facts CROSS JOIN (VALUES ('d'), ('m')) grains(grain)
-WHERE %(since)s::date IS NULL OR facts.day >= %(since)s::date
-GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+SELECT g.id AS grievance_id, g.office_id, g.district_id, g.upazila_id, g.category_id,
+       g.channel, g.tier, g.outcome, g.received_day,
+       {_DAY.format(col="g.accepted_at")} AS accepted_day,
+       g.first_responded_day,
+       COALESCE(g.first_responded_at <= g.first_response_due_at, false)
+           AS first_responded_on_time,
+       CASE WHEN g.first_responded_day IS NOT NULL
+            THEN {_WORKING_DAYS.format(frm="g.received_day", to="g.first_responded_day")}
+       END AS first_response_days,
+       g.resolved_day,
+       COALESCE(g.resolved_at <= g.due_at, false) AS resolved_on_time,
+       CASE WHEN g.resolved_day IS NOT NULL
+            THEN {_WORKING_DAYS.format(frm="g.received_day", to="g.resolved_day")}
+       END AS resolution_days,
+       {_DAY.format(col="g.closed_at")} AS closed_day,
+       CASE WHEN g.status <> ALL(%(open_statuses)s)
+            THEN {_DAY.format(col=_FINISHED_AT)} END AS finished_day,
+       g.channel = ANY(%(facebook)s) AS facebook,
+       g.channel = ANY(%(facebook)s) AND answered.grievance_id IS NOT NULL
+           AS answered_publicly,
+       CASE WHEN g.channel = ANY(%(facebook)s)
+                 AND g.status NOT IN ('not_grievance', 'duplicate')
+                 AND g.first_response_due_at < %(now)s
+                 AND (g.first_responded_at IS NULL
+                      OR g.first_responded_at > g.first_response_due_at)
+            THEN {_DAY.format(col="g.first_response_due_at")} END AS ignored_day,
+       COALESCE(ev.last_id, 0) AS last_event_id,
+       COALESCE(fb.last_id, 0) AS last_feedback_id
+FROM g CROSS JOIN ord
+LEFT JOIN ev ON ev.grievance_id = g.id
+LEFT JOIN fb ON fb.grievance_id = g.id
+LEFT JOIN answered ON answered.grievance_id = g.id
+"""  # noqa: S608 - built from constants only
+
+
+def _branch(
+    day: str,
+    values: dict[str, str],
+    *,
+    office: str = "g.office_id",
+    join: str = "",
+    where: str = "",
+) -> str:
+    """One kind of fact, as wide rows: the measures it adds to, 0 for the others."""
+    measures = ", ".join(
+        f"({values[m]})::int AS {m}" if m in values else f"0 AS {m}" for m in EVENT_MEASURES
+    )
+    columns = f"{day} AS day, {office} AS office_id, g.district_id, g.upazila_id, g.category_id"
+    return f"SELECT {columns}, g.channel, g.sign, {measures} FROM g {join} {where}"  # noqa: S608
+
+
+_EVENTS = "JOIN grievances_grievanceevent e ON e.grievance_id = g.grievance_id "
+_EVENTS_COUNTED = _EVENTS + "AND e.id <= g.last_event_id "
+
+# Every fact of the ledger rows in `g` (each with a `sign`: +1 added, -1 taken out).
+_FACTS = "\nUNION ALL\n".join(
+    (
+        _branch(
+            "g.received_day",
+            {
+                "received": "1",
+                "facebook_received": "g.facebook",
+                "facebook_answered_publicly": "g.answered_publicly",
+            },
+        ),
+        _branch("g.accepted_day", {"accepted": "1"}, where="WHERE g.accepted_day IS NOT NULL"),
+        _branch(
+            "g.first_responded_day",
+            {"first_responded": "1", "first_responded_on_time": "g.first_responded_on_time"},
+            where="WHERE g.first_responded_day IS NOT NULL",
+        ),
+        _branch(
+            "g.resolved_day",
+            {
+                "resolved": "1",
+                "resolved_on_time": "g.resolved_on_time",
+                "appeals_resolved": "g.tier >= 2",
+                "appeals_resolved_on_time": "g.tier >= 2 AND g.resolved_on_time",
+                **{f"resolved_{o}": f"g.outcome = '{o}'" for o in GrievanceOutcome.values},
+            },
+            where="WHERE g.resolved_day IS NOT NULL",
+        ),
+        _branch("g.closed_day", {"closed": "1"}, where="WHERE g.closed_day IS NOT NULL"),
+        _branch("g.finished_day", {"finished": "1"}, where="WHERE g.finished_day IS NOT NULL"),
+        _branch(
+            "g.ignored_day", {"facebook_ignored": "1"}, where="WHERE g.ignored_day IS NOT NULL"
+        ),
+        _branch(
+            _DAY.format(col="f.created_at"),
+            {
+                "feedback": "1",
+                "feedback_fixed": "f.is_fixed",
+                "rating_count": "f.rating IS NOT NULL",
+                "rating_sum": "COALESCE(f.rating, 0)",
+            },
+            join="JOIN grievances_feedback f ON f.grievance_id = g.grievance_id "
+            "AND f.id <= g.last_feedback_id",
+        ),
+        _branch(
+            _DAY.format(col="e.created_at"),
+            {
+                "not_grievance": "e.to_status = 'not_grievance'",
+                "duplicate": "e.to_status = 'duplicate'",
+                "reopened": """e.data @> '{"reopened": true}'::jsonb""",
+            },
+            join=_EVENTS_COUNTED + "AND e.kind = 'status_changed'",
+            where="""WHERE e.to_status IN ('not_grievance', 'duplicate')
+                        OR e.data @> '{"reopened": true}'::jsonb""",
+        ),
+        # Moves count for the office left and the office reached, not the grievance's own.
+        _branch(
+            _DAY.format(col="e.created_at"),
+            {
+                "transferred_in": "m.arriving AND e.kind = 'transferred'",
+                "transferred_out": "NOT m.arriving AND e.kind = 'transferred'",
+                "appeals_received": "m.arriving AND e.kind = 'appealed'",
+                "appealed": "NOT m.arriving AND e.kind = 'appealed'",
+            },
+            office="m.office_id",
+            join=_EVENTS_COUNTED + "AND e.kind IN ('transferred', 'appealed') "
+            "CROSS JOIN LATERAL (VALUES (true, e.to_office_id), (false, e.from_office_id)) "
+            "m(arriving, office_id)",
+            where="WHERE m.office_id IS NOT NULL",
+        ),
+    )
+)
+
+_DURATION_FACTS = """
+SELECT first_responded_day AS day, office_id, district_id, category_id, channel, sign,
+       'f' AS measure, first_response_days AS working_days, 1 AS count
+FROM g WHERE first_responded_day IS NOT NULL
+UNION ALL
+SELECT resolved_day, office_id, district_id, category_id, channel, sign,
+       'r', resolution_days, 1
+FROM g WHERE resolved_day IS NOT NULL
 """
 
+# The bucket of a day at each grain; a week runs Sunday to Saturday, cut at the month's ends.
+_BUCKET = """CASE grains.grain WHEN 'd' THEN day
+    WHEN 'w' THEN GREATEST(day - extract(dow FROM day)::int, date_trunc('month', day)::date)
+    ELSE date_trunc('month', day)::date END"""
+_GRAINS = "CROSS JOIN (VALUES ('d'), ('w'), ('m')) grains(grain)"
+_PLACE = "COALESCE(o.district_id, f.district_id)"
 
-def _recompute_offices(
-    office_ids: list[int] | None, now: datetime, since: date | None = None
-) -> None:
-    """Delete and insert again the summary rows of these offices (None: all), from the month
-    `since` on (None: all time). Every fact of a month from `since` on belongs to a grievance
-    active since a little before it (`ACTIVE_MARGIN`), which is all this reads."""
-    weekend = [day + 1 for day in settings.WEEKEND_DAYS]  # Python weekday() → ISO day of week
-    since_start = None if since is None else datetime.combine(since, time.min, tzinfo=DHAKA)
-    params = {
-        "offices": office_ids,
+# kind → (table, key columns, measures)
+_TABLES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "events": (
+        "dashboards_eventsummary",
+        ("level", "grain", "bucket", "office_id", "district_id", "category_id", "channel"),
+        EVENT_MEASURES,
+    ),
+    "upazilas": (
+        "dashboards_upazilasummary",
+        ("grain", "bucket", "office_id", "district_id", "upazila_id"),
+        UPAZILA_MEASURES,
+    ),
+    "durations": (
+        "dashboards_durationsummary",
+        (
+            "level",
+            "grain",
+            "bucket",
+            "office_id",
+            "district_id",
+            "category_id",
+            "channel",
+            "measure",
+            "working_days",
+        ),
+        ("count",),
+    ),
+}
+
+
+def _rows_sql(kind: str, source: str) -> str:
+    """The rows of a summary table (`_TABLES`, in its column order) that the ledger rows of
+    `source` add up to, at every grain and level, leaving out those that add nothing. The sums
+    are signed, so for grievances counted again they are the difference those make."""
+    _table, keys, measures = _TABLES[kind]
+    if kind == "upazilas":
+        detail = ("upazila_id",)
+    elif kind == "events":
+        detail = ("category_id", "channel")
+    else:
+        detail = ("category_id", "channel", "measure", "working_days")
+    day_keys = ", ".join(f"f.{k}" for k in detail)
+    signed = ", ".join(f"SUM(f.{m} * f.sign) AS {m}" for m in measures)
+    sums = ", ".join(f"SUM({m}) AS {m}" for m in measures)
+    common = ("grain", "bucket", "office_id", "district_id")
+    if kind == "upazilas":
+        select = ", ".join(keys)
+        group = f"GROUP BY {select}"
+    else:
+        extra = ("measure", "working_days") if kind == "durations" else ()
+        sets = [
+            (*common, *extra, "category_id", "channel"),  # Level.FULL
+            (*common, *extra, "category_id"),  # Level.CATEGORY: channels summed
+            (*common, *extra),  # Level.OFFICE
+        ]
+        group = "GROUP BY GROUPING SETS (" + ", ".join(f"({', '.join(s)})" for s in sets) + ")"
+        level = "CASE GROUPING(category_id, channel) WHEN 0 THEN 0 WHEN 1 THEN 1 ELSE 2 END"
+        select = ", ".join(
+            {"level": f"{level} AS level", "channel": "COALESCE(channel, '') AS channel"}.get(k, k)
+            for k in keys
+        )
+    return f"""
+WITH g AS ({source}),
+facts AS ({_DURATION_FACTS if kind == "durations" else _FACTS}),
+days AS (
+    SELECT f.day, f.office_id, {_PLACE} AS district_id, {day_keys}, {signed}
+    FROM facts f JOIN offices_office o ON o.id = f.office_id
+    GROUP BY f.day, f.office_id, {_PLACE}, {day_keys}
+),
+bucketed AS (SELECT grains.grain, {_BUCKET} AS bucket, days.* FROM days {_GRAINS})
+SELECT {select}, {sums} FROM bucketed {group}
+HAVING {" OR ".join(f"SUM({m}) <> 0" for m in measures)}
+"""  # noqa: S608 - built from constants only
+
+
+def _insert_sql(kind: str, source: str) -> str:
+    table, keys, measures = _TABLES[kind]
+    return f"INSERT INTO {table} ({', '.join((*keys, *measures))})" + _rows_sql(kind, source)
+
+
+# Key columns that may be NULL, matched as 0 (as the tables' key indexes hold them).
+_NULLABLE = ("category_id", "upazila_id")
+
+
+def _merge_sql(kind: str, source: str) -> str:
+    """Add the signed rows of `source` to the table's: each row they touch is taken out and
+    put back with the sum, and a row that sums to nothing is left out."""
+    table, keys, measures = _TABLES[kind]
+    match = " AND ".join(
+        f"COALESCE(t.{k}, 0) = COALESCE(d.{k}, 0)" if k in _NULLABLE else f"t.{k} = d.{k}"
+        for k in keys
+    )
+    columns = ", ".join((*keys, *measures))
+    return f"""
+WITH delta AS MATERIALIZED ({_rows_sql(kind, source)}),
+gone AS (
+    DELETE FROM {table} t USING delta d WHERE {match}
+    RETURNING {", ".join(f"t.{c}" for c in (*keys, *measures))}
+)
+INSERT INTO {table} ({columns})
+SELECT {", ".join(keys)}, {", ".join(f"SUM({m})" for m in measures)}
+FROM (SELECT {columns} FROM gone UNION ALL SELECT {columns} FROM delta) both_rows
+GROUP BY {", ".join(keys)}
+HAVING {" OR ".join(f"SUM({m}) <> 0" for m in measures)}
+"""  # noqa: S608 - built from constants only
+
+
+_LEDGER = "dashboards_summarisedgrievance"
+_COLUMNS = ", ".join(LEDGER_COLUMNS)
+_EVERY_COUNTED = f"SELECT {_COLUMNS}, 1 AS sign FROM {_LEDGER}"  # noqa: S608
+# In a refresh: what the changed grievances counted, taken out; what they count now (the
+# temporary table `_dash_now`), added.
+_CHANGED = (
+    f"SELECT {_COLUMNS}, -1 AS sign FROM {_LEDGER} "  # noqa: S608
+    "WHERE grievance_id = ANY(%(ids)s::bigint[]) "
+    f"UNION ALL SELECT {_COLUMNS}, 1 AS sign FROM _dash_now"
+)
+
+
+def _params(now: datetime, ids: Sequence[int] | None = None) -> dict[str, Any]:
+    return {
+        "ids": None if ids is None else sorted(ids),
         "now": now,
-        "since": since,
-        "since_start": since_start,
-        "active_since": None if since_start is None else since_start - ACTIVE_MARGIN,
         "facebook": list(FACEBOOK_CHANNELS),
         "open_statuses": [str(status) for status in OPEN_STATUSES],
-        "weekend": weekend,
+        "weekend": [day + 1 for day in settings.WEEKEND_DAYS],  # weekday() → ISO day of week
         "max_days": MAX_WORKING_DAYS,
         "cal_start": "2000-01-01",
         "cal_end": (now + timedelta(days=366)).date().isoformat(),
     }
+
+
+def _count_again(ids: Sequence[int], now: datetime) -> set[int]:
+    """Count these grievances again: take out what they counted, add what they count now.
+    Returns the offices they belonged to, before and now."""
+    params = _params(now, ids)
     with connection.cursor() as cursor:
-        for table in (
-            "dashboards_eventsummary",
-            "dashboards_upazilasummary",
-            "dashboards_durationsummary",
-        ):
-            cursor.execute(
-                f"DELETE FROM {table} WHERE (%(offices)s::bigint[] IS NULL "  # noqa: S608
-                "OR office_id = ANY(%(offices)s::bigint[])) "
-                "AND (%(since)s::date IS NULL OR bucket >= %(since)s::date)",
-                params,
-            )
-        cursor.execute(_INSERT_EVENTS_SQL, params)
-        cursor.execute(_INSERT_DURATIONS_SQL, params)
+        cursor.execute("DROP TABLE IF EXISTS _dash_now")
+        cursor.execute(f"CREATE TEMPORARY TABLE _dash_now AS {_LEDGER_SQL}", params)
+        cursor.execute("ANALYZE _dash_now")  # a few rows: planned as such, on the indexes
+        for kind in _TABLES:
+            cursor.execute(_merge_sql(kind, _CHANGED), params)
+        cursor.execute(
+            f"SELECT office_id FROM {_LEDGER} WHERE grievance_id = ANY(%(ids)s::bigint[]) "  # noqa: S608
+            "UNION SELECT office_id FROM _dash_now",
+            params,
+        )
+        offices = {row[0] for row in cursor.fetchall()}
+        cursor.execute(f"DELETE FROM {_LEDGER} WHERE grievance_id = ANY(%(ids)s::bigint[])", params)  # noqa: S608
+        cursor.execute(f"INSERT INTO {_LEDGER} ({_COLUMNS}) SELECT {_COLUMNS} FROM _dash_now")  # noqa: S608
+        cursor.execute("DROP TABLE _dash_now")
+    return offices
 
 
 def _snapshot(now: datetime, office_ids: set[int] | None = None) -> None:
     """Open and overdue now, per office × district × category × channel, for these offices
-    (None: all). Overdue is `Grievance.objects.overdue(now)`: the inbox's definition, not a
-    second one."""
+    (None: all). Overdue is `overdue_q`, the condition of `Grievance.objects.overdue(now)`:
+    the inbox's definition, not a second one."""
     keys = ("office_id", "place_id", "category_id", "channel")
-    rows: dict[tuple[Any, ...], CurrentSnapshot] = {}
-
-    def add(qs: Iterable[dict[str, Any]], field: str) -> None:
-        for row in qs:
-            key = tuple(row[k] for k in keys)
-            snap = rows.get(key)
-            if snap is None:
-                office_id, district_id, category_id, channel = key
-                snap = rows[key] = CurrentSnapshot(
-                    office_id=office_id,
-                    district_id=district_id,
-                    category_id=category_id,
-                    channel=channel,
-                )
-            setattr(snap, field, row["n"])
+    rows: list[CurrentSnapshot] = []
 
     # A grievance counts in its office's district (an appeal office's: the grievance's own).
-    base = Grievance.objects.order_by().annotate(
-        place_id=Coalesce("office__district_id", "district_id")
-    )
+    # One pass over the open grievances of these offices, on the open-deadline index.
+    base = Grievance.objects.open().order_by()
     if office_ids is not None:
         if not office_ids:
             return
         base = base.filter(office_id__in=sorted(office_ids))
-    add(base.open().values(*keys).annotate(n=Count("id")), "open")
-    add(base.open().filter(status="new").values(*keys).annotate(n=Count("id")), "untriaged")
-    add(base.overdue(now).values(*keys).annotate(n=Count("id")), "overdue")
-    add(
-        base.overdue(now)
-        .filter(
-            channel__in=FACEBOOK_CHANNELS,
-            first_responded_at__isnull=True,
-            first_response_due_at__lt=now,
-        )
+    overdue = overdue_q(now)
+    counts = (
+        base.annotate(place_id=Coalesce("office__district_id", "district_id"))
         .values(*keys)
-        .annotate(n=Count("id")),
-        "facebook_unanswered_overdue",
+        .annotate(
+            open_n=Count("id"),
+            untriaged_n=Count("id", filter=Q(status="new")),
+            overdue_n=Count("id", filter=overdue),
+            facebook_n=Count(
+                "id",
+                filter=overdue
+                & Q(
+                    channel__in=FACEBOOK_CHANNELS,
+                    first_responded_at__isnull=True,
+                    first_response_due_at__lt=now,
+                ),
+            ),
+        )
     )
+    for row in counts:
+        office_id, district_id, category_id, channel = (row[k] for k in keys)
+        rows.append(
+            CurrentSnapshot(
+                office_id=office_id,
+                district_id=district_id,
+                category_id=category_id,
+                channel=channel,
+                open=row["open_n"],
+                untriaged=row["untriaged_n"],
+                overdue=row["overdue_n"],
+                facebook_unanswered_overdue=row["facebook_n"],
+            )
+        )
     stale = CurrentSnapshot.objects.all()
     if office_ids is not None:
         stale = stale.filter(office_id__in=sorted(office_ids))
     stale.delete()
-    CurrentSnapshot.objects.bulk_create(rows.values(), batch_size=2000)
+    CurrentSnapshot.objects.bulk_create(rows, batch_size=2000)
 
 
 def _record_backlog(now: datetime) -> None:
@@ -401,61 +591,97 @@ def _state() -> RefreshState:
     return RefreshState.objects.select_for_update().get(pk=1)
 
 
-def _month_of(moment: datetime) -> date:
-    return dhaka_date(moment).replace(day=1)
-
-
-def _touched_offices(state: RefreshState, now: datetime) -> dict[int, date]:
-    """The offices whose summaries may have changed since the last run, each with the first
-    month that may have changed: a grievance's facts all lie between the month it was
-    received and now, so that month of each touched grievance is the earliest."""
+def _changed_grievances(state: RefreshState, now: datetime) -> set[int]:
+    """The grievances whose facts may have changed since the last run (more is harmless:
+    counted again, a grievance that did not change changes nothing)."""
     assert state.started_at is not None  # noqa: S101 - only after a first build
     since = state.started_at - OVERLAP
-    touched: dict[int, date] = {}
-
-    def touch(office_id: int | None, received_at: datetime) -> None:
-        if office_id is None:
-            return
-        month = _month_of(received_at)
-        if office_id not in touched or month < touched[office_id]:
-            touched[office_id] = month
-
     events = GrievanceEvent.objects.filter(pk__gt=state.last_event_id) | (
         GrievanceEvent.objects.filter(created_at__gte=since)
     )
-    for office_id, from_office, to_office, received_at in events.values_list(
-        "grievance__office_id", "from_office_id", "to_office_id", "grievance__received_at"
-    ).distinct():
-        for pk in (office_id, from_office, to_office):
-            touch(pk, received_at)
-    for office_id, received_at in (
-        Reply.objects.filter(updated_at__gte=since)
-        .values_list("grievance__office_id", "grievance__received_at")
-        .distinct()
-    ):
-        touch(office_id, received_at)
-    # Facebook posts that became "ignored" since the last run, without any event.
-    for office_id, received_at in Grievance.objects.filter(
-        channel__in=FACEBOOK_CHANNELS,
-        first_response_due_at__gte=state.started_at,
-        first_response_due_at__lt=now,
-        first_responded_at__isnull=True,
-    ).values_list("office_id", "received_at"):
-        touch(office_id, received_at)
-    return touched
-
-
-def _recompute_touched(touched: dict[int, date], now: datetime) -> None:
-    by_month: dict[date, list[int]] = {}
-    for office_id, month in touched.items():
-        by_month.setdefault(month, []).append(office_id)
-    for month, offices in sorted(by_month.items()):
-        _recompute_offices(sorted(offices), now, since=month)
+    changed = set(events.values_list("grievance_id", flat=True))
+    changed |= set(
+        Grievance.objects.filter(last_activity_at__gte=since).values_list("pk", flat=True)
+    )
+    changed |= set(
+        Feedback.objects.filter(created_at__gte=since).values_list("grievance_id", flat=True)
+    )
+    changed |= set(
+        Reply.objects.filter(
+            to_facebook=True, state=ReplyState.SENT, sent_at__gte=since
+        ).values_list("grievance_id", flat=True)
+    )
+    # Facebook posts that became "ignored" since the last run, without any event (answered
+    # late, they were counted again when answered).
+    changed |= set(
+        Grievance.objects.filter(
+            channel__in=FACEBOOK_CHANNELS,
+            first_responded_at__isnull=True,
+            first_response_due_at__gte=state.started_at,
+            first_response_due_at__lt=now,
+        ).values_list("pk", flat=True)
+    )
+    return changed
 
 
 def _max_event_id() -> int:
     last = GrievanceEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
     return last or 0
+
+
+# --- the rebuild, step by step ----------------------------------------------------------------
+
+
+def _rebuild_ledger(now: datetime) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {_LEDGER}")
+        cursor.execute(f"INSERT INTO {_LEDGER} ({_COLUMNS}) {_LEDGER_SQL}", _params(now))
+        cursor.execute(f"ANALYZE {_LEDGER}")
+
+
+def _rebuild_table(kind: str) -> Callable[[datetime], None]:
+    def step(now: datetime) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {_TABLES[kind][0]}")
+            cursor.execute(_insert_sql(kind, _EVERY_COUNTED), _params(now))
+
+    return step
+
+
+def _rebuild_snapshot(now: datetime) -> None:
+    _snapshot(now)
+    _record_backlog(now)
+
+
+REBUILD_STEPS: tuple[tuple[str, Callable[[datetime], None]], ...] = (
+    ("grievances", _rebuild_ledger),
+    ("events", _rebuild_table("events")),
+    ("upazilas", _rebuild_table("upazilas")),
+    ("durations", _rebuild_table("durations")),
+    ("open and overdue now", _rebuild_snapshot),
+)
+
+
+def _rebuild_from(
+    state: RefreshState, progress: Callable[[int, int], None] | None, *, in_steps: bool
+) -> None:
+    """Run the rebuild's steps from `state.rebuild_step` on, each in its own transaction (or
+    all in the caller's when not `in_steps`), with the time the rebuild began."""
+    now = state.started_at or timezone.now()
+    while state.rebuild_step is not None:
+        _name, step = REBUILD_STEPS[state.rebuild_step]
+        with transaction.atomic():
+            if in_steps:
+                _lock()
+                state = _state()
+            step(now)
+            done = state.rebuild_step + 1
+            state.rebuild_step = done if done < len(REBUILD_STEPS) else None
+            if state.rebuild_step is None:
+                state.finished_at = timezone.now()
+            state.save(update_fields=["rebuild_step", "finished_at"])
+        if progress is not None:
+            progress(done, len(REBUILD_STEPS))
 
 
 def summaries_refresh(now: datetime | None = None) -> bool:
@@ -465,62 +691,42 @@ def summaries_refresh(now: datetime | None = None) -> bool:
         if not _try_lock():
             return False
         state = _state()
-        if state.started_at is None and not state.rebuild_pending:
-            state.rebuild_pending = list(Office.objects.order_by("pk").values_list("pk", flat=True))
-        if state.rebuild_pending or state.started_at is None:
-            # A rebuild was started and not finished: finish it here.
-            _recompute_offices(list(state.rebuild_pending), now)
-            state.rebuild_pending = []
-            _snapshot(now)
+        if state.started_at is None or state.rebuild_step is not None:
+            # Never built, or a rebuild was started and not finished: finish it here.
+            if state.started_at is None:
+                _begin_rebuild(state, now)
+            _rebuild_from(state, None, in_steps=False)
         else:
-            touched = _touched_offices(state, now)
-            _recompute_touched(touched, now)
-            _snapshot(now, set(touched) | _newly_overdue_offices(state.started_at, now))
-        _record_backlog(now)
-        state.last_event_id = _max_event_id()
-        state.started_at = now
-        state.finished_at = timezone.now()
-        state.save()
+            changed = _changed_grievances(state, now)
+            offices = _count_again(sorted(changed), now) if changed else set()
+            _snapshot(now, offices | _newly_overdue_offices(state.started_at, now))
+            _record_backlog(now)
+            state.last_event_id = _max_event_id()
+            state.started_at = now
+            state.finished_at = timezone.now()
+            state.save()
     return True
+
+
+def _begin_rebuild(state: RefreshState, now: datetime) -> None:
+    # Events from here on are seen again by the next refresh.
+    state.last_event_id = _max_event_id()
+    state.started_at = now
+    state.rebuild_step = 0
+    state.save()
 
 
 def summaries_rebuild(
     now: datetime | None = None,
     *,
-    chunk: int = 4,
     resume: bool = True,
     progress: Callable[[int, int], None] | None = None,
 ) -> None:
-    """Recompute every summary from scratch, `chunk` offices per transaction. With `resume`, an
-    interrupted rebuild goes on with the offices it had not done."""
-    now = now or timezone.now()
+    """Recompute every summary from scratch, a step per transaction. With `resume`, an
+    interrupted rebuild goes on from the step it had not done."""
     with transaction.atomic():
         _lock()
         state = _state()
-        if not (resume and state.rebuild_pending):
-            state.rebuild_pending = list(Office.objects.order_by("pk").values_list("pk", flat=True))
-            # Events from here on are seen again by the next refresh.
-            state.last_event_id = _max_event_id()
-            state.started_at = now
-            state.save()
-        total = Office.objects.count()
-    while True:
-        with transaction.atomic():
-            _lock()
-            state = _state()
-            pending = list(state.rebuild_pending)
-            if not pending:
-                break
-            batch, rest = pending[:chunk], pending[chunk:]
-            _recompute_offices(batch, state.started_at or now)
-            state.rebuild_pending = rest
-            state.save(update_fields=["rebuild_pending"])
-        if progress is not None:
-            progress(total - len(rest), total)
-    with transaction.atomic():
-        _lock()
-        state = _state()
-        _snapshot(state.started_at or now)
-        _record_backlog(state.started_at or now)
-        state.finished_at = timezone.now()
-        state.save(update_fields=["finished_at"])
+        if not (resume and state.rebuild_step is not None):
+            _begin_rebuild(state, now or timezone.now())
+    _rebuild_from(state, progress, in_steps=True)

@@ -129,16 +129,16 @@ def national(request: HttpRequest) -> HttpResponse:
         data = _overview(request)
         filters = data["filters"]
         del data["form"], data["scope"]  # per request; the rest is the same for everyone
+        # The districts shown add up to the whole: the headline is their sum.
+        current = pages.sum_counts(row.counts for row in data["rows"])
         return {
             **data,
-            "headline": pages.headline(filters),
+            "headline": pages.headline(filters, current=current),
             "division_totals": pages.division_totals(data["rows"], data["divisions"]),
             "map": pages.map_context(data["rows"], link=pages.district_link),
             "trend": pages.trend_context(filters),
             "categories": pages.category_breakdown(filters),
-            "breakdown": pages.tiers_and_outcomes(
-                pages.sum_counts(row.counts for row in data["rows"])
-            ),
+            "breakdown": pages.tiers_and_outcomes(current),
         }
 
     data = _cached(("national", *scope.division_ids), request, at, figures)

@@ -109,7 +109,12 @@ class GrievanceQuerySet(models.QuerySet["Grievance"]):
         and past its current deadline, `sort_due_at` — the answer's `due_at`, or for an
         untriaged (new) grievance its `first_response_due_at`. Range-scans the open-deadline
         indexes (`grievance_inbox_open_due`, `grievance_inbox_nat_open_due`)."""
-        return self.open().filter(sort_due_at__lt=now or timezone.now())
+        return self.filter(overdue_q(now or timezone.now()))
+
+
+def overdue_q(now: datetime) -> Q:
+    """`GrievanceQuerySet.overdue` as a condition, for counting overdue among other rows."""
+    return Q(status__in=OPEN_STATUSES, sort_due_at__lt=now)
 
 
 class Grievance(TimeStampedModel):

@@ -12,7 +12,6 @@ from dashboards.summaries import _LOCK_KEY, summaries_rebuild, summaries_refresh
 from dashboards.tasks import dashboards_refresh_task
 from grievances.models import GrievanceChannel
 from grievances.services import grievance_create
-from offices.models import Office
 from tests.dashboards.conftest import summary_rows
 from tests.offices.factories import district_office
 
@@ -64,15 +63,33 @@ def test_an_interrupted_rebuild_resumes_where_it_stopped(capsys):
     complete = summary_rows()
 
     def interrupt(done, total):
-        raise KeyboardInterrupt
+        if done == 2:
+            raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        summaries_rebuild(resume=False, chunk=2, progress=interrupt)
-    pending = RefreshState.objects.get().rebuild_pending
-    assert 0 < len(pending) < Office.objects.count()
+        summaries_rebuild(resume=False, progress=interrupt)
+    assert RefreshState.objects.get().rebuild_step == 2  # the ledger and events done
 
     call_command("dashboards_rebuild")
 
-    assert RefreshState.objects.get().rebuild_pending == []
+    assert RefreshState.objects.get().rebuild_step is None
     assert summary_rows() == complete
-    assert "offices" in capsys.readouterr().err  # the progress bar
+    assert "steps" in capsys.readouterr().err  # the progress bar
+
+
+def test_a_rebuild_left_unfinished_is_finished_by_the_next_refresh():
+    _file("DHA")
+    summaries_rebuild(resume=False)
+    complete = summary_rows()
+
+    def interrupt(done, total):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        summaries_rebuild(resume=False, progress=interrupt)
+    assert RefreshState.objects.get().rebuild_step == 1
+
+    assert summaries_refresh() is True
+
+    assert RefreshState.objects.get().rebuild_step is None
+    assert summary_rows()["events"] == complete["events"]
