@@ -330,11 +330,8 @@ SELECT resolved_day, office_id, district_id, category_id, channel, sign,
 FROM g WHERE resolved_day IS NOT NULL
 """
 
-# The bucket of a day at each grain; a week runs Sunday to Saturday, cut at the month's ends.
-_BUCKET = """CASE grains.grain WHEN 'd' THEN day
-    WHEN 'w' THEN GREATEST(day - extract(dow FROM day)::int, date_trunc('month', day)::date)
-    ELSE date_trunc('month', day)::date END"""
-_GRAINS = "CROSS JOIN (VALUES ('d'), ('w'), ('m')) grains(grain)"
+# The week within its month of a day: Sunday to Saturday, cut at the month's ends.
+_WEEK_OF_DAY = "GREATEST(day - extract(dow FROM day)::int, date_trunc('month', day)::date)"
 _PLACE = "COALESCE(o.district_id, f.district_id)"
 
 # kind → (table, key columns, measures)
@@ -370,45 +367,70 @@ _TABLES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
 def _rows_sql(kind: str, source: str) -> str:
     """The rows of a summary table (`_TABLES`, in its column order) that the ledger rows of
     `source` add up to, at every grain and level, leaving out those that add nothing. The sums
-    are signed, so for grievances counted again they are the difference those make."""
+    are signed, so for grievances counted again they are the difference those make. Each grain
+    and level is summed from the one below it (days, then weeks and months; every category and
+    channel, then per category, then per office), so the facts are read once."""
     _table, keys, measures = _TABLES[kind]
-    if kind == "upazilas":
-        detail = ("upazila_id",)
-    elif kind == "events":
-        detail = ("category_id", "channel")
-    else:
-        detail = ("category_id", "channel", "measure", "working_days")
+    detail = {
+        "upazilas": ("upazila_id",),
+        "events": ("category_id", "channel"),
+        "durations": ("category_id", "channel", "measure", "working_days"),
+    }[kind]
+    # Integer sums (SUM of a bigint would be a numeric: wide rows, slow to add up).
+    signed = ", ".join(f"SUM(f.{m} * f.sign)::int AS {m}" for m in measures)
+    sums = ", ".join(f"SUM({m})::int AS {m}" for m in measures)
+    nonzero = "HAVING " + " OR ".join(f"SUM({m}) <> 0" for m in measures)
     day_keys = ", ".join(f"f.{k}" for k in detail)
-    signed = ", ".join(f"SUM(f.{m} * f.sign) AS {m}" for m in measures)
-    sums = ", ".join(f"SUM({m}) AS {m}" for m in measures)
-    common = ("grain", "bucket", "office_id", "district_id")
+    place = ("office_id", "district_id", *detail)
+
+    def grain(name: str, bucket: str) -> str:
+        columns = f"'{name}' AS grain, {bucket} AS bucket, {', '.join(place)}, {sums}"
+        return f"SELECT {columns} FROM days GROUP BY {bucket}, {', '.join(place)} {nonzero}"  # noqa: S608
+
+    def part(table: str, given: dict[str, str], group: str = "") -> str:
+        columns = ", ".join(given.get(k, k) for k in keys)
+        values = sums if group else ", ".join(measures)
+        return f"SELECT {columns}, {values} FROM {table} {group}"  # noqa: S608
+
     if kind == "upazilas":
-        select = ", ".join(keys)
-        group = f"GROUP BY {select}"
+        levels = part("grains", {})
+        by_category = ""
     else:
         extra = ("measure", "working_days") if kind == "durations" else ()
-        sets = [
-            (*common, *extra, "category_id", "channel"),  # Level.FULL
-            (*common, *extra, "category_id"),  # Level.CATEGORY: channels summed
-            (*common, *extra),  # Level.OFFICE
-        ]
-        group = "GROUP BY GROUPING SETS (" + ", ".join(f"({', '.join(s)})" for s in sets) + ")"
-        level = "CASE GROUPING(category_id, channel) WHEN 0 THEN 0 WHEN 1 THEN 1 ELSE 2 END"
-        select = ", ".join(
-            {"level": f"{level} AS level", "channel": "COALESCE(channel, '') AS channel"}.get(k, k)
-            for k in keys
+        office_keys = ", ".join(("grain", "bucket", "office_id", "district_id", *extra))
+        by_category = f""",
+by_category AS MATERIALIZED (
+    SELECT {office_keys}, category_id, {sums} FROM grains
+    GROUP BY {office_keys}, category_id {nonzero}
+)"""  # noqa: S608
+        levels = "\nUNION ALL\n".join(
+            (
+                part("grains", {"level": "0 AS level"}),
+                part("by_category", {"level": "1", "channel": "''"}),
+                part(
+                    "by_category",
+                    {"level": "2", "channel": "''", "category_id": "NULL::bigint"},
+                    f"GROUP BY {office_keys} {nonzero}",
+                ),
+            )
         )
     return f"""
 WITH g AS ({source}),
 facts AS ({_DURATION_FACTS if kind == "durations" else _FACTS}),
-days AS (
+days AS MATERIALIZED (
     SELECT f.day, f.office_id, {_PLACE} AS district_id, {day_keys}, {signed}
     FROM facts f JOIN offices_office o ON o.id = f.office_id
     GROUP BY f.day, f.office_id, {_PLACE}, {day_keys}
 ),
-bucketed AS (SELECT grains.grain, {_BUCKET} AS bucket, days.* FROM days {_GRAINS})
-SELECT {select}, {sums} FROM bucketed {group}
-HAVING {" OR ".join(f"SUM({m}) <> 0" for m in measures)}
+grains AS MATERIALIZED (
+    SELECT 'd' AS grain, day AS bucket, {", ".join(place)}, {", ".join(measures)} FROM days
+    WHERE {" OR ".join(f"{m} <> 0" for m in measures)}
+    UNION ALL
+    {grain("w", _WEEK_OF_DAY)}
+    UNION ALL
+    {grain("m", "date_trunc('month', day)::date")}
+){by_category}
+{levels}
 """  # noqa: S608 - built from constants only
 
 
@@ -632,8 +654,13 @@ def _max_event_id() -> int:
 # --- the rebuild, step by step ----------------------------------------------------------------
 
 
+# A rebuild step sums millions of rows: enough memory to hash them rather than sort on disk.
+REBUILD_WORK_MEM = "512MB"
+
+
 def _rebuild_ledger(now: datetime) -> None:
     with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL work_mem = '{REBUILD_WORK_MEM}'")
         cursor.execute(f"TRUNCATE {_LEDGER}")
         cursor.execute(f"INSERT INTO {_LEDGER} ({_COLUMNS}) {_LEDGER_SQL}", _params(now))
         cursor.execute(f"ANALYZE {_LEDGER}")
@@ -642,6 +669,7 @@ def _rebuild_ledger(now: datetime) -> None:
 def _rebuild_table(kind: str) -> Callable[[datetime], None]:
     def step(now: datetime) -> None:
         with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL work_mem = '{REBUILD_WORK_MEM}'")
             cursor.execute(f"TRUNCATE {_TABLES[kind][0]}")
             cursor.execute(_insert_sql(kind, _EVERY_COUNTED), _params(now))
 
