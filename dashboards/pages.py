@@ -450,20 +450,30 @@ def upazila_breakdown(filters: Filters, district: District) -> list[Breakdown]:
     return items
 
 
-def position_among_comparable(
-    filters: Filters, district: District
-) -> tuple[tuple[int, int] | None, Counts]:
+def position_among_comparable(filters: Filters, district: District) -> tuple[int, int] | None:
     """The district's rank by within-deadline % among districts of comparable volume, with the
-    same period, category and channel."""
+    same period, category and channel (as the national table ranks them: the same
+    `volume_groups` and `rank_within_groups`, read with only the counts they need)."""
     everywhere = Filters(
         start=filters.start,
         end=filters.end,
         category_id=filters.category_id,
         channel=filters.channel,
     )
-    rows = district_rows(everywhere, list(District.objects.all()))
-    mine = next(r for r in rows if r.district.pk == district.pk)
-    return mine.rank, mine.counts
+    by_district = counts_by(
+        everywhere,
+        "district_id",
+        durations=False,
+        measures=("received", "resolved", "resolved_on_time"),
+    )
+    bands = volume_groups({key: c.received for key, c in by_district.items()})
+    ranks = rank_within_groups({key: c.within_deadline for key, c in by_district.items()}, bands)
+    return ranks.get(district.pk)
+
+
+def district_counts(filters: Filters) -> Counts:
+    """Every measure of a district's period (`filters` limited to it), with carried over."""
+    return counts_by(filters, carried_over=True).get(None, Counts())
 
 
 def district_link(district: District) -> str:

@@ -166,12 +166,12 @@ def district(request: HttpRequest, district: str) -> HttpResponse:
     at = computed_at()
 
     def figures() -> dict[str, Any]:
-        rank, counts = pages.position_among_comparable(filters, place)
+        counts = pages.district_counts(filters)
         return {
             "filters": filters,
             "counts": counts,
-            "headline": pages.headline(filters),
-            "rank": rank,
+            "headline": pages.headline(filters, current=counts),
+            "rank": pages.position_among_comparable(filters, place),
             "upazilas": pages.upazila_breakdown(filters, place),
             "categories": pages.category_breakdown(filters),
             "trend": pages.trend_context(filters),
@@ -210,8 +210,9 @@ def public_stats(request: HttpRequest) -> HttpResponse:
     def compute() -> dict[str, Any]:
         visible = None if filters.district_ids is None else list(filters.district_ids)
         rows = pages.district_rows(filters, district_list(visible))
+        current = pages.sum_counts(row.counts for row in rows)
         return {
-            "headline": pages.headline(filters, with_change=False),
+            "headline": pages.headline(filters, with_change=False, current=current),
             "rows": pages.sort_rows(rows, "name", False),
             "map": pages.map_context(rows, link=lambda d: f"#d-{d.slug}"),
             "updated_at": computed_at(),
