@@ -189,7 +189,9 @@ def test_incremental_refreshes_equal_a_full_rebuild(first, steps):
         # and at each day in between it is what was open then by the grievances' own dates.
         balance = {
             office: received - finished
-            for office, received, finished in EventSummary.objects.filter(grain="m", level=Level.OFFICE)
+            for office, received, finished in EventSummary.objects.filter(
+                grain="m", level=Level.OFFICE
+            )
             .values_list("office_id")
             .annotate(Sum("received"), Sum("finished"))
             .order_by()
