@@ -235,89 +235,87 @@ def _branch(
     office: str = "g.office_id",
     join: str = "",
     where: str = "",
-) -> str:
-    """One kind of fact, as wide rows: the measures it adds to, 0 for the others."""
+) -> tuple[str, frozenset[str]]:
+    """One kind of fact, as wide rows: the measures it adds to, 0 for the others (and which
+    those are, so a table that needs none of them does not read it)."""
     measures = ", ".join(
         f"({values[m]})::int AS {m}" if m in values else f"0 AS {m}" for m in EVENT_MEASURES
     )
     columns = f"{day} AS day, {office} AS office_id, g.district_id, g.upazila_id, g.category_id"
-    return f"SELECT {columns}, g.channel, g.sign, {measures} FROM g {join} {where}"  # noqa: S608
+    sql = f"SELECT {columns}, g.channel, g.sign, {measures} FROM g {join} {where}"  # noqa: S608
+    return sql, frozenset(values)
 
 
 _EVENTS = "JOIN grievances_grievanceevent e ON e.grievance_id = g.grievance_id "
 _EVENTS_COUNTED = _EVENTS + "AND e.id <= g.last_event_id "
 
 # Every fact of the ledger rows in `g` (each with a `sign`: +1 added, -1 taken out).
-_FACTS = "\nUNION ALL\n".join(
-    (
-        _branch(
-            "g.received_day",
-            {
-                "received": "1",
-                "facebook_received": "g.facebook",
-                "facebook_answered_publicly": "g.answered_publicly",
-            },
-        ),
-        _branch("g.accepted_day", {"accepted": "1"}, where="WHERE g.accepted_day IS NOT NULL"),
-        _branch(
-            "g.first_responded_day",
-            {"first_responded": "1", "first_responded_on_time": "g.first_responded_on_time"},
-            where="WHERE g.first_responded_day IS NOT NULL",
-        ),
-        _branch(
-            "g.resolved_day",
-            {
-                "resolved": "1",
-                "resolved_on_time": "g.resolved_on_time",
-                "appeals_resolved": "g.tier >= 2",
-                "appeals_resolved_on_time": "g.tier >= 2 AND g.resolved_on_time",
-                **{f"resolved_{o}": f"g.outcome = '{o}'" for o in GrievanceOutcome.values},
-            },
-            where="WHERE g.resolved_day IS NOT NULL",
-        ),
-        _branch("g.closed_day", {"closed": "1"}, where="WHERE g.closed_day IS NOT NULL"),
-        _branch("g.finished_day", {"finished": "1"}, where="WHERE g.finished_day IS NOT NULL"),
-        _branch(
-            "g.ignored_day", {"facebook_ignored": "1"}, where="WHERE g.ignored_day IS NOT NULL"
-        ),
-        _branch(
-            _DAY.format(col="f.created_at"),
-            {
-                "feedback": "1",
-                "feedback_fixed": "f.is_fixed",
-                "rating_count": "f.rating IS NOT NULL",
-                "rating_sum": "COALESCE(f.rating, 0)",
-            },
-            join="JOIN grievances_feedback f ON f.grievance_id = g.grievance_id "
-            "AND f.id <= g.last_feedback_id",
-        ),
-        _branch(
-            _DAY.format(col="e.created_at"),
-            {
-                "not_grievance": "e.to_status = 'not_grievance'",
-                "duplicate": "e.to_status = 'duplicate'",
-                "reopened": """e.data @> '{"reopened": true}'::jsonb""",
-            },
-            join=_EVENTS_COUNTED + "AND e.kind = 'status_changed'",
-            where="""WHERE e.to_status IN ('not_grievance', 'duplicate')
+_FACTS = (
+    _branch(
+        "g.received_day",
+        {
+            "received": "1",
+            "facebook_received": "g.facebook",
+            "facebook_answered_publicly": "g.answered_publicly",
+        },
+    ),
+    _branch("g.accepted_day", {"accepted": "1"}, where="WHERE g.accepted_day IS NOT NULL"),
+    _branch(
+        "g.first_responded_day",
+        {"first_responded": "1", "first_responded_on_time": "g.first_responded_on_time"},
+        where="WHERE g.first_responded_day IS NOT NULL",
+    ),
+    _branch(
+        "g.resolved_day",
+        {
+            "resolved": "1",
+            "resolved_on_time": "g.resolved_on_time",
+            "appeals_resolved": "g.tier >= 2",
+            "appeals_resolved_on_time": "g.tier >= 2 AND g.resolved_on_time",
+            **{f"resolved_{o}": f"g.outcome = '{o}'" for o in GrievanceOutcome.values},
+        },
+        where="WHERE g.resolved_day IS NOT NULL",
+    ),
+    _branch("g.closed_day", {"closed": "1"}, where="WHERE g.closed_day IS NOT NULL"),
+    _branch("g.finished_day", {"finished": "1"}, where="WHERE g.finished_day IS NOT NULL"),
+    _branch("g.ignored_day", {"facebook_ignored": "1"}, where="WHERE g.ignored_day IS NOT NULL"),
+    _branch(
+        _DAY.format(col="f.created_at"),
+        {
+            "feedback": "1",
+            "feedback_fixed": "f.is_fixed",
+            "rating_count": "f.rating IS NOT NULL",
+            "rating_sum": "COALESCE(f.rating, 0)",
+        },
+        join="JOIN grievances_feedback f ON f.grievance_id = g.grievance_id "
+        "AND f.id <= g.last_feedback_id",
+    ),
+    _branch(
+        _DAY.format(col="e.created_at"),
+        {
+            "not_grievance": "e.to_status = 'not_grievance'",
+            "duplicate": "e.to_status = 'duplicate'",
+            "reopened": """e.data @> '{"reopened": true}'::jsonb""",
+        },
+        join=_EVENTS_COUNTED + "AND e.kind = 'status_changed'",
+        where="""WHERE e.to_status IN ('not_grievance', 'duplicate')
                         OR e.data @> '{"reopened": true}'::jsonb""",
-        ),
-        # Moves count for the office left and the office reached, not the grievance's own.
-        _branch(
-            _DAY.format(col="e.created_at"),
-            {
-                "transferred_in": "m.arriving AND e.kind = 'transferred'",
-                "transferred_out": "NOT m.arriving AND e.kind = 'transferred'",
-                "appeals_received": "m.arriving AND e.kind = 'appealed'",
-                "appealed": "NOT m.arriving AND e.kind = 'appealed'",
-            },
-            office="m.office_id",
-            join=_EVENTS_COUNTED + "AND e.kind IN ('transferred', 'appealed') "
-            "CROSS JOIN LATERAL (VALUES (true, e.to_office_id), (false, e.from_office_id)) "
-            "m(arriving, office_id)",
-            where="WHERE m.office_id IS NOT NULL",
-        ),
-    )
+    ),
+    # Moves count for the office left and the office reached, not the grievance's own.
+    _branch(
+        _DAY.format(col="e.created_at"),
+        {
+            "transferred_in": "m.arriving AND e.kind = 'transferred'",
+            "transferred_out": "NOT m.arriving AND e.kind = 'transferred'",
+            "appeals_received": "m.arriving AND e.kind = 'appealed'",
+            "appealed": "NOT m.arriving AND e.kind = 'appealed'",
+        },
+        office="m.office_id",
+        join=_EVENTS_COUNTED + "AND e.kind IN ('transferred', 'appealed') "
+        "CROSS JOIN LATERAL (VALUES (true, e.to_office_id), (false, e.from_office_id)) "
+        "m(arriving, office_id)",
+        where="WHERE m.office_id IS NOT NULL",
+    ),
 )
 
 _DURATION_FACTS = """
@@ -414,9 +412,14 @@ by_category AS MATERIALIZED (
                 ),
             )
         )
+    facts = (
+        _DURATION_FACTS
+        if kind == "durations"
+        else "\nUNION ALL\n".join(sql for sql, adds in _FACTS if adds & set(measures))
+    )
     return f"""
 WITH g AS ({source}),
-facts AS ({_DURATION_FACTS if kind == "durations" else _FACTS}),
+facts AS ({facts}),
 days AS MATERIALIZED (
     SELECT f.day, f.office_id, {_PLACE} AS district_id, {day_keys}, {signed}
     FROM facts f JOIN offices_office o ON o.id = f.office_id
