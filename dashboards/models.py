@@ -213,6 +213,11 @@ class SummarisedGrievance(models.Model):
     facebook = models.BooleanField(default=False)
     answered_publicly = models.BooleanField(default=False)
     ignored_day = models.DateField(null=True)  # its first-response deadline, when ignored
+    # For the current snapshot (open and overdue at the moment it was counted).
+    open = models.BooleanField(default=False)
+    untriaged = models.BooleanField(default=False)
+    sort_due_at = models.DateTimeField(null=True)
+    first_response_due_at = models.DateTimeField(null=True)
     # The grievance's events and feedback counted: those up to these ids.
     last_event_id = models.BigIntegerField(default=0)
     last_feedback_id = models.BigIntegerField(default=0)

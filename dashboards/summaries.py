@@ -47,12 +47,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Q
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.calendar import dhaka_date
-from dashboards.models import CurrentSnapshot, RefreshState
+from dashboards.models import RefreshState
 from grievances.models import (
     FACEBOOK_CHANNELS,
     OPEN_STATUSES,
@@ -62,7 +60,6 @@ from grievances.models import (
     GrievanceOutcome,
     Reply,
     ReplyState,
-    overdue_q,
 )
 
 # Events of transactions that committed after a later one was seen: looked at again.
@@ -139,6 +136,10 @@ LEDGER_COLUMNS = (
     "facebook",
     "answered_publicly",
     "ignored_day",
+    "open",
+    "untriaged",
+    "sort_due_at",
+    "first_response_due_at",
     "last_event_id",
     "last_feedback_id",
 )
@@ -219,6 +220,8 @@ SELECT g.id AS grievance_id, g.office_id, g.district_id, g.upazila_id, g.categor
                  AND (g.first_responded_at IS NULL
                       OR g.first_responded_at > g.first_response_due_at)
             THEN {_DAY.format(col="g.first_response_due_at")} END AS ignored_day,
+       g.status = ANY(%(open_statuses)s) AS open, g.status = 'new' AS untriaged,
+       g.sort_due_at, g.first_response_due_at,
        COALESCE(ev.last_id, 0) AS last_event_id,
        COALESCE(fb.last_id, 0) AS last_feedback_id
 FROM g CROSS JOIN ord
@@ -359,6 +362,11 @@ _TABLES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ),
         ("count",),
     ),
+    "snapshot": (
+        "dashboards_currentsnapshot",
+        ("office_id", "district_id", "category_id", "channel"),
+        ("open", "untriaged", "overdue", "facebook_unanswered_overdue"),
+    ),
 }
 
 
@@ -368,6 +376,8 @@ def _rows_sql(kind: str, source: str) -> str:
     are signed, so for grievances counted again they are the difference those make. Each grain
     and level is summed from the one below it (days, then weeks and months; every category and
     channel, then per category, then per office), so the facts are read once."""
+    if kind == "snapshot":
+        return _SNAPSHOT_SQL.format(source=source)
     _table, keys, measures = _TABLES[kind]
     detail = {
         "upazilas": ("upazila_id",),
@@ -437,6 +447,26 @@ grains AS MATERIALIZED (
 """  # noqa: S608 - built from constants only
 
 
+# Open and overdue at the moment `at` of each ledger row in `g`: the conditions of
+# `Grievance.objects.open()` and `.overdue(at)` (`grievances.models.overdue_q`: open and past
+# `sort_due_at`), on the grievance as counted. The property test checks them against the live
+# querysets.
+_SNAPSHOT_SQL = """
+WITH g AS ({source})
+SELECT g.office_id, COALESCE(o.district_id, g.district_id) AS district_id, g.category_id,
+       g.channel, SUM(g.sign)::int AS open,
+       COALESCE(SUM(g.sign) FILTER (WHERE g.untriaged), 0)::int AS untriaged,
+       COALESCE(SUM(g.sign) FILTER (WHERE g.sort_due_at < g.at), 0)::int AS overdue,
+       COALESCE(SUM(g.sign) FILTER (
+           WHERE g.sort_due_at < g.at AND g.facebook AND g.first_responded_day IS NULL
+             AND g.first_response_due_at < g.at), 0)::int AS facebook_unanswered_overdue
+FROM g JOIN offices_office o ON o.id = g.office_id
+WHERE g.open
+GROUP BY 1, 2, 3, 4
+"""
+# (Rows adding nothing are left out by the merge; a rebuild's rows all have open > 0.)
+
+
 def _insert_sql(kind: str, source: str) -> str:
     table, keys, measures = _TABLES[kind]
     return f"INSERT INTO {table} ({', '.join((*keys, *measures))})" + _rows_sql(kind, source)
@@ -471,20 +501,24 @@ HAVING {" OR ".join(f"SUM({m}) <> 0" for m in measures)}
 
 _LEDGER = "dashboards_summarisedgrievance"
 _COLUMNS = ", ".join(LEDGER_COLUMNS)
-_EVERY_COUNTED = f"SELECT {_COLUMNS}, 1 AS sign FROM {_LEDGER}"  # noqa: S608
-# In a refresh: what the changed grievances counted, taken out; what they count now (the
-# temporary table `_dash_now`), added.
+# Each source row carries the moment it is counted at (`at`: what is overdue then).
+_EVERY_COUNTED = f"SELECT {_COLUMNS}, 1 AS sign, %(now)s AS at FROM {_LEDGER}"  # noqa: S608
+# In a refresh: what the changed grievances counted at the last run, taken out; what they
+# count now (the temporary table `_dash_now`), added.
 _CHANGED = (
-    f"SELECT {_COLUMNS}, -1 AS sign FROM {_LEDGER} "  # noqa: S608
+    f"SELECT {_COLUMNS}, -1 AS sign, %(before)s AS at FROM {_LEDGER} "  # noqa: S608
     "WHERE grievance_id = ANY(%(ids)s::bigint[]) "
-    f"UNION ALL SELECT {_COLUMNS}, 1 AS sign FROM _dash_now"
+    f"UNION ALL SELECT {_COLUMNS}, 1 AS sign, %(now)s AS at FROM _dash_now"
 )
 
 
-def _params(now: datetime, ids: Sequence[int] | None = None) -> dict[str, Any]:
+def _params(
+    now: datetime, ids: Sequence[int] | None = None, before: datetime | None = None
+) -> dict[str, Any]:
     return {
         "ids": None if ids is None else sorted(ids),
         "now": now,
+        "before": before,
         "facebook": list(FACEBOOK_CHANNELS),
         "open_statuses": [str(status) for status in OPEN_STATUSES],
         "weekend": [day + 1 for day in settings.WEEKEND_DAYS],  # weekday() → ISO day of week
@@ -494,80 +528,19 @@ def _params(now: datetime, ids: Sequence[int] | None = None) -> dict[str, Any]:
     }
 
 
-def _count_again(ids: Sequence[int], now: datetime) -> set[int]:
-    """Count these grievances again: take out what they counted, add what they count now.
-    Returns the offices they belonged to, before and now."""
-    params = _params(now, ids)
+def _count_again(ids: Sequence[int], now: datetime, before: datetime) -> None:
+    """Count these grievances again: take out what they counted at the last run (`before`),
+    add what they count now."""
+    params = _params(now, ids, before)
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS _dash_now")
         cursor.execute(f"CREATE TEMPORARY TABLE _dash_now AS {_LEDGER_SQL}", params)
         cursor.execute("ANALYZE _dash_now")  # a few rows: planned as such, on the indexes
         for kind in _TABLES:
             cursor.execute(_merge_sql(kind, _CHANGED), params)
-        cursor.execute(
-            f"SELECT office_id FROM {_LEDGER} WHERE grievance_id = ANY(%(ids)s::bigint[]) "  # noqa: S608
-            "UNION SELECT office_id FROM _dash_now",
-            params,
-        )
-        offices = {row[0] for row in cursor.fetchall()}
         cursor.execute(f"DELETE FROM {_LEDGER} WHERE grievance_id = ANY(%(ids)s::bigint[])", params)  # noqa: S608
         cursor.execute(f"INSERT INTO {_LEDGER} ({_COLUMNS}) SELECT {_COLUMNS} FROM _dash_now")  # noqa: S608
         cursor.execute("DROP TABLE _dash_now")
-    return offices
-
-
-def _snapshot(now: datetime, office_ids: set[int] | None = None) -> None:
-    """Open and overdue now, per office × district × category × channel, for these offices
-    (None: all). Overdue is `overdue_q`, the condition of `Grievance.objects.overdue(now)`:
-    the inbox's definition, not a second one."""
-    keys = ("office_id", "place_id", "category_id", "channel")
-    rows: list[CurrentSnapshot] = []
-
-    # A grievance counts in its office's district (an appeal office's: the grievance's own).
-    # One pass over the open grievances of these offices, on the open-deadline index.
-    base = Grievance.objects.open().order_by()
-    if office_ids is not None:
-        if not office_ids:
-            return
-        base = base.filter(office_id__in=sorted(office_ids))
-    overdue = overdue_q(now)
-    counts = (
-        base.annotate(place_id=Coalesce("office__district_id", "district_id"))
-        .values(*keys)
-        .annotate(
-            open_n=Count("id"),
-            untriaged_n=Count("id", filter=Q(status="new")),
-            overdue_n=Count("id", filter=overdue),
-            facebook_n=Count(
-                "id",
-                filter=overdue
-                & Q(
-                    channel__in=FACEBOOK_CHANNELS,
-                    first_responded_at__isnull=True,
-                    first_response_due_at__lt=now,
-                ),
-            ),
-        )
-    )
-    for row in counts:
-        office_id, district_id, category_id, channel = (row[k] for k in keys)
-        rows.append(
-            CurrentSnapshot(
-                office_id=office_id,
-                district_id=district_id,
-                category_id=category_id,
-                channel=channel,
-                open=row["open_n"],
-                untriaged=row["untriaged_n"],
-                overdue=row["overdue_n"],
-                facebook_unanswered_overdue=row["facebook_n"],
-            )
-        )
-    stale = CurrentSnapshot.objects.all()
-    if office_ids is not None:
-        stale = stale.filter(office_id__in=sorted(office_ids))
-    stale.delete()
-    CurrentSnapshot.objects.bulk_create(rows, batch_size=2000)
 
 
 def _record_backlog(now: datetime) -> None:
@@ -585,18 +558,6 @@ def _record_backlog(now: datetime) -> None:
             """,
             [day],
         )
-
-
-def _newly_overdue_offices(since: datetime, now: datetime) -> set[int]:
-    """Offices with a grievance that became overdue since the last run, without any event (on
-    the open-deadline index)."""
-    return set(
-        Grievance.objects.open()
-        .filter(sort_due_at__gte=since, sort_due_at__lt=now)
-        .order_by()
-        .values_list("office_id", flat=True)
-        .distinct()
-    )
 
 
 def _lock() -> None:
@@ -636,8 +597,14 @@ def _changed_grievances(state: RefreshState, now: datetime) -> set[int]:
             to_facebook=True, state=ReplyState.SENT, sent_at__gte=since
         ).values_list("grievance_id", flat=True)
     )
-    # Facebook posts that became "ignored" since the last run, without any event (answered
-    # late, they were counted again when answered).
+    # Open grievances that became overdue since the last run, and Facebook posts that became
+    # "ignored" (and perhaps overdue unanswered), without any event (answered late, they were
+    # counted again when answered).
+    changed |= set(
+        Grievance.objects.open()
+        .filter(sort_due_at__gte=state.started_at, sort_due_at__lt=now)
+        .values_list("pk", flat=True)
+    )
     changed |= set(
         Grievance.objects.filter(
             channel__in=FACEBOOK_CHANNELS,
@@ -673,14 +640,16 @@ def _rebuild_table(kind: str) -> Callable[[datetime], None]:
     def step(now: datetime) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL work_mem = '{REBUILD_WORK_MEM}'")
-            cursor.execute(f"TRUNCATE {_TABLES[kind][0]}")
+            table = _TABLES[kind][0]
+            # The snapshot is small and keeps its foreign keys, checked at commit: deleted.
+            cursor.execute(f"{'DELETE FROM' if kind == 'snapshot' else 'TRUNCATE'} {table}")
             cursor.execute(_insert_sql(kind, _EVERY_COUNTED), _params(now))
 
     return step
 
 
 def _rebuild_snapshot(now: datetime) -> None:
-    _snapshot(now)
+    _rebuild_table("snapshot")(now)
     _record_backlog(now)
 
 
@@ -729,8 +698,8 @@ def summaries_refresh(now: datetime | None = None) -> bool:
             _rebuild_from(state, None, in_steps=False)
         else:
             changed = _changed_grievances(state, now)
-            offices = _count_again(sorted(changed), now) if changed else set()
-            _snapshot(now, offices | _newly_overdue_offices(state.started_at, now))
+            if changed:
+                _count_again(sorted(changed), now, state.started_at)
             _record_backlog(now)
             state.last_event_id = _max_event_id()
             state.started_at = now

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from core.calendar import dhaka_date
 from core.exceptions import ApplicationError
 from dashboards.metrics import Counts, Filters, counts_by
-from dashboards.models import EventSummary, Level
+from dashboards.models import CurrentSnapshot, EventSummary, Level
 from dashboards.summaries import summaries_rebuild, summaries_refresh
 from grievances.models import Category, Grievance, GrievanceChannel, Reply
 from grievances.services import (
@@ -184,6 +184,23 @@ def test_incremental_refreshes_equal_a_full_rebuild(first, steps):
         summaries_rebuild(now=end, resume=False)
 
         assert summary_rows() == incremental
+        # Open, untriaged and overdue now, counted from the grievances as the summaries last
+        # saw them, are what the inbox's own querysets count.
+        for field, live in (
+            ("open", Grievance.objects.open()),
+            ("untriaged", Grievance.objects.open().filter(status="new")),
+            ("overdue", Grievance.objects.overdue(end)),
+        ):
+            snapshot = {
+                office: n
+                for office, n in CurrentSnapshot.objects.values_list("office_id")
+                .annotate(Sum(field))
+                .order_by()
+                if n
+            }
+            assert snapshot == dict(
+                live.values_list("office_id").annotate(n=Count("id")).order_by()
+            ), field
         # The running balance (received - finished) over all time is what is open now, per
         # office (carried over is read as open now - the balance since, so this must hold),
         # and at each day in between it is what was open then by the grievances' own dates.
