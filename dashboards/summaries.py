@@ -668,14 +668,16 @@ def _rebuild_from(
     """Run the rebuild's steps from `state.rebuild_step` on, each in its own transaction (or
     all in the caller's when not `in_steps`), with the time the rebuild began."""
     now = state.started_at or timezone.now()
-    while state.rebuild_step is not None:
-        _name, step = REBUILD_STEPS[state.rebuild_step]
+    while True:
         with transaction.atomic():
             if in_steps:
                 _lock()
                 state = _state()
-            step(now)
-            done = state.rebuild_step + 1
+            current = state.rebuild_step
+            if current is None:  # done (a refresh may have finished it between two steps)
+                return
+            REBUILD_STEPS[current][1](now)
+            done = current + 1
             state.rebuild_step = done if done < len(REBUILD_STEPS) else None
             if state.rebuild_step is None:
                 state.finished_at = timezone.now()
