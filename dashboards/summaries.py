@@ -21,16 +21,16 @@ that id.
 Refresh (`summaries_refresh`, beat every few minutes): the grievances that may have changed
 since the last run are counted again. These are the ones with an event after the watermark
 or in the last `OVERLAP` (transactions that committed late), active since, given feedback or
-a delivered Facebook reply since, or whose Facebook first-response deadline passed since.
-What each counted before (its `SummarisedGrievance` row) is taken out of every bucket it
-touched, what it counts now is added, and its row is replaced. A run costs what changed, not
-the history, and running it twice changes nothing. Runs take a PostgreSQL advisory lock; a
-run that finds it held does nothing (the holder covers its window), and each step of a
-rebuild waits for it, so the two never write the same rows at once. The current snapshot is
-recomputed for the offices of those grievances and those with a grievance newly past its
-deadline, with `Grievance.objects.overdue(now)` counting overdue; its totals per office ×
-district are then recorded as the day's row of `BacklogHistory` (the overdue history, which
-cannot be rebuilt from events).
+a delivered Facebook reply since, or with a deadline passed since (overdue now, or a Facebook
+post ignored). What each counted before (its `SummarisedGrievance` row, at the last run's
+moment) is taken out of every bucket and of the current snapshot, what it counts now is
+added, and its row is replaced. A run costs what changed, not the history, and running it
+twice changes nothing. Runs take a PostgreSQL advisory lock; a run that finds it held does
+nothing (the holder covers its window), and each step of a rebuild waits for it, so the two
+never write the same rows at once. Open, untriaged and overdue now are counted with the
+conditions of `Grievance.objects.open()` and `.overdue(now)`; the snapshot's totals per
+office × district are then recorded as the day's row of `BacklogHistory` (the overdue
+history, which cannot be rebuilt from events).
 
 `summaries_rebuild` recomputes everything in a few steps of one transaction each: the
 grievances as counted, then each summary table in one pass. The next step is kept in
