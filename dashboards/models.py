@@ -10,7 +10,8 @@
 - `DurationSummary`: how many grievances took N working days to first response / resolution,
   in the same buckets and levels (medians and p90s come from these histograms).
 - The summary rows are derived, written in bulk and rebuilt at will: their foreign keys are not
-  constraints in the database (checked row by row at commit, they cost minutes per rebuild).
+  constraints in the database (checked row by row at commit, they cost minutes per rebuild)
+  and have no index of their own (the tables' read and key indexes serve every query).
 - `SummarisedGrievance`: each grievance as the summaries last counted it (its office, category,
   dates, the last event and feedback counted), so a refresh takes out what a changed grievance
   counted before and adds what it counts now, whatever happened to it in between.
@@ -46,10 +47,18 @@ class EventSummary(models.Model):
     grain = models.CharField(max_length=1, choices=Grain.choices)
     bucket = models.DateField()  # the day, or the first of its week or month (Dhaka dates)
     office = models.ForeignKey(
-        "offices.Office", on_delete=models.CASCADE, related_name="+", db_constraint=False
+        "offices.Office",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     district = models.ForeignKey(
-        "offices.District", on_delete=models.CASCADE, related_name="+", db_constraint=False
+        "offices.District",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     category = models.ForeignKey(
         "grievances.Category",
@@ -57,6 +66,7 @@ class EventSummary(models.Model):
         null=True,
         related_name="+",
         db_constraint=False,
+        db_index=False,
     )
     channel = models.CharField(max_length=20)
 
@@ -121,10 +131,18 @@ class DurationSummary(models.Model):
     grain = models.CharField(max_length=1, choices=Grain.choices)
     bucket = models.DateField()
     office = models.ForeignKey(
-        "offices.Office", on_delete=models.CASCADE, related_name="+", db_constraint=False
+        "offices.Office",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     district = models.ForeignKey(
-        "offices.District", on_delete=models.CASCADE, related_name="+", db_constraint=False
+        "offices.District",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     category = models.ForeignKey(
         "grievances.Category",
@@ -132,6 +150,7 @@ class DurationSummary(models.Model):
         null=True,
         related_name="+",
         db_constraint=False,
+        db_index=False,
     )
     channel = models.CharField(max_length=20)
     working_days = models.PositiveSmallIntegerField()
@@ -233,10 +252,18 @@ class UpazilaSummary(models.Model):
     grain = models.CharField(max_length=1, choices=Grain.choices)
     bucket = models.DateField()
     office = models.ForeignKey(
-        "offices.Office", on_delete=models.CASCADE, related_name="+", db_constraint=False
+        "offices.Office",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     district = models.ForeignKey(
-        "offices.District", on_delete=models.CASCADE, related_name="+", db_constraint=False
+        "offices.District",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     upazila = models.ForeignKey(
         "offices.Upazila",
@@ -244,6 +271,7 @@ class UpazilaSummary(models.Model):
         null=True,
         related_name="+",
         db_constraint=False,
+        db_index=False,
     )
     received = models.PositiveIntegerField(default=0)
     first_responded = models.PositiveIntegerField(default=0)

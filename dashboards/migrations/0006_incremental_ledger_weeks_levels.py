@@ -119,12 +119,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='durationsummary',
             name='category',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='grievances.category'),
+            field=models.ForeignKey(db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='grievances.category'),
         ),
         migrations.AlterField(
             model_name='durationsummary',
             name='district',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='offices.district'),
+            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='offices.district'),
         ),
         migrations.AlterField(
             model_name='durationsummary',
@@ -134,17 +134,17 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='durationsummary',
             name='office',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='offices.office'),
+            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='offices.office'),
         ),
         migrations.AlterField(
             model_name='eventsummary',
             name='category',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='grievances.category'),
+            field=models.ForeignKey(db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='grievances.category'),
         ),
         migrations.AlterField(
             model_name='eventsummary',
             name='district',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='offices.district'),
+            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='offices.district'),
         ),
         migrations.AlterField(
             model_name='eventsummary',
@@ -154,12 +154,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='eventsummary',
             name='office',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='offices.office'),
+            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='offices.office'),
         ),
         migrations.AlterField(
             model_name='upazilasummary',
             name='district',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='offices.district'),
+            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='offices.district'),
         ),
         migrations.AlterField(
             model_name='upazilasummary',
@@ -169,12 +169,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='upazilasummary',
             name='office',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='offices.office'),
+            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='offices.office'),
         ),
         migrations.AlterField(
             model_name='upazilasummary',
             name='upazila',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='offices.upazila'),
+            field=models.ForeignKey(db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='offices.upazila'),
         ),
         migrations.AddIndex(
             model_name='durationsummary',
