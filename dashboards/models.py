@@ -42,32 +42,25 @@ class Level(models.IntegerChoices):
     OFFICE = 2, "categories and channels summed"  # category NULL, channel ""
 
 
+def _key(to: str, *, null: bool = False) -> models.ForeignKey:
+    """A summary row's key column: no database constraint and no index of its own."""
+    return models.ForeignKey(
+        to,
+        on_delete=models.CASCADE,
+        null=null,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+
+
 class EventSummary(models.Model):
     level = models.PositiveSmallIntegerField(choices=Level.choices)
     grain = models.CharField(max_length=1, choices=Grain.choices)
     bucket = models.DateField()  # the day, or the first of its week or month (Dhaka dates)
-    office = models.ForeignKey(
-        "offices.Office",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    district = models.ForeignKey(
-        "offices.District",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    category = models.ForeignKey(
-        "grievances.Category",
-        on_delete=models.CASCADE,
-        null=True,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
+    office = _key("offices.Office")
+    district = _key("offices.District")
+    category = _key("grievances.Category", null=True)
     channel = models.CharField(max_length=20)
 
     received = models.PositiveIntegerField(default=0)
@@ -130,28 +123,9 @@ class DurationSummary(models.Model):
     level = models.PositiveSmallIntegerField(choices=Level.choices)
     grain = models.CharField(max_length=1, choices=Grain.choices)
     bucket = models.DateField()
-    office = models.ForeignKey(
-        "offices.Office",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    district = models.ForeignKey(
-        "offices.District",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    category = models.ForeignKey(
-        "grievances.Category",
-        on_delete=models.CASCADE,
-        null=True,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
+    office = _key("offices.Office")
+    district = _key("offices.District")
+    category = _key("grievances.Category", null=True)
     channel = models.CharField(max_length=20)
     working_days = models.PositiveSmallIntegerField()
     count = models.PositiveIntegerField()
@@ -251,28 +225,9 @@ class UpazilaSummary(models.Model):
 
     grain = models.CharField(max_length=1, choices=Grain.choices)
     bucket = models.DateField()
-    office = models.ForeignKey(
-        "offices.Office",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    district = models.ForeignKey(
-        "offices.District",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    upazila = models.ForeignKey(
-        "offices.Upazila",
-        on_delete=models.CASCADE,
-        null=True,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
+    office = _key("offices.Office")
+    district = _key("offices.District")
+    upazila = _key("offices.Upazila", null=True)
     received = models.PositiveIntegerField(default=0)
     first_responded = models.PositiveIntegerField(default=0)
     first_responded_on_time = models.PositiveIntegerField(default=0)
