@@ -143,7 +143,7 @@ def facebook_page_health(
     if not apps.is_installed("integrations.facebook"):
         return {}
     page_model = apps.get_model("facebook", "FacebookPage")
-    pages = page_model.objects.select_related("office")
+    pages = page_model.objects.select_related("office").order_by("pk")
     if district_ids is not None:
         pages = pages.filter(office__district_id__in=district_ids)
     health: dict[int, list[PageHealth]] = {}

@@ -67,19 +67,29 @@ def _sort_links(request: HttpRequest, current: str, descending: bool) -> dict[st
 FIGURES_CACHE_SECONDS = 600
 
 
+def _figures_key(what: tuple[object, ...], request: HttpRequest, at: datetime | None) -> str:
+    """What a page's figures depend on: the time the summaries were computed, the language,
+    the viewer's scope and the query string."""
+    query = "&".join(f"{k}={v}" for k, v in sorted(request.GET.items()))
+    stamp = "none" if at is None else at.timestamp()
+    return "dash:{}:{}:{}:{}".format(stamp, get_language(), ":".join(map(str, what)), query)
+
+
 def _cached(
     what: tuple[object, ...],
     request: HttpRequest,
     at: datetime | None,
     compute: Callable[[], dict[str, Any]],
 ) -> dict[str, Any]:
-    """A page's figures, computed once per refresh of the summaries (the key holds the time
-    they were computed), language, viewer's scope and query string."""
+    """A page's figures, computed once per refresh of the summaries, with `figures_key`: the
+    templates keep the HTML they render from them under it too (`{% cache %}`), so a page
+    served again renders only what is per request."""
+    key = _figures_key(what, request, at)
     if at is None:
-        return compute()
-    query = "&".join(f"{k}={v}" for k, v in sorted(request.GET.items()))
-    key = "dash:{}:{}:{}:{}".format(at.timestamp(), get_language(), ":".join(map(str, what)), query)
-    return cache.get_or_set(key, compute, FIGURES_CACHE_SECONDS) or compute()
+        data = compute()
+    else:
+        data = cache.get_or_set(key, compute, FIGURES_CACHE_SECONDS) or compute()
+    return {**data, "figures_key": key, "figures_seconds": FIGURES_CACHE_SECONDS}
 
 
 def _sort_params(request: HttpRequest) -> tuple[str, bool]:
@@ -220,7 +230,14 @@ def public_stats(request: HttpRequest) -> HttpResponse:
 
     data: dict[str, Any] = cache.get_or_set(key, compute, STATS_CACHE_SECONDS) or compute()
     now = timezone.now()
-    context = {**data, "form": form, "filters": filters, "min_base": pages.MIN_BASE}
+    context = {
+        **data,
+        "form": form,
+        "filters": filters,
+        "min_base": pages.MIN_BASE,
+        "figures_key": f"{key}:{data['updated_at']}",
+        "figures_seconds": STATS_CACHE_SECONDS,
+    }
     context["updated"] = _updated(now, data["updated_at"]) if data["updated_at"] else ""
     return render(request, "dashboards/stats.html", context)
 

@@ -8,6 +8,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -18,7 +19,9 @@ from dashboards.models import ExportLog
 from dashboards.summaries import summaries_refresh
 from grievances.models import Grievance, GrievanceChannel
 from grievances.services import grievance_create
+from integrations.facebook.models import FacebookPage
 from offices.models import District, Office, OfficeRole
+from tests.integrations.facebook.factories import FacebookPageFactory
 from tests.offices.factories import OfficeMembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -218,3 +221,67 @@ def test_filters_are_get_parameters_a_bookmark_keeps(client, national_user, offi
     assert all(r.counts.received == 0 for r in custom.context["rows"])  # nothing in June
     assert {r.district.division_id for r in division.context["rows"]} == {office.division_id}
     assert division.context["filters"].channel == "web"
+
+
+FIGURE_TEMPLATES = {"dashboards/_figures.html", "dashboards/_map.html", "dashboards/_trend.html"}
+
+
+def _rendered(page):
+    return {template.name for template in page.templates}
+
+
+def test_a_dashboard_served_again_renders_its_figures_once_per_refresh(client, national_user, data):
+    cache.clear()
+    client.force_login(national_user)
+
+    first = client.get(NATIONAL)
+    again = client.get(NATIONAL)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(NATIONAL)
+    grievance_create(office=data.office, channel=GrievanceChannel.WEB, description="নতুন")
+    summaries_refresh()
+    refreshed = client.get(NATIONAL)
+
+    assert _rendered(first) >= FIGURE_TEMPLATES
+    assert not FIGURE_TEMPLATES & _rendered(again)
+    assert again.content.count(b'<path class="district') == 64  # the map, from the cache
+    assert _rendered(english) >= FIGURE_TEMPLATES  # each language has its own
+    assert "Received" in english.content.decode()
+    assert _rendered(refreshed) >= FIGURE_TEMPLATES  # new figures, rendered anew
+    dhaka = next(r for r in refreshed.context["rows"] if r.district.slug == "dhaka")
+    assert dhaka.counts.received == 2
+
+
+def test_the_facebook_pages_table_shows_a_pause_at_once(client, national_user, data):
+    cache.clear()
+    client.force_login(national_user)
+    page = FacebookPageFactory(office=data.office, name="ডিসি অফিস ঢাকা")
+    before = client.get(NATIONAL).content.decode()
+
+    FacebookPage.objects.filter(pk=page.pk).update(
+        writes_paused_until=timezone.now() + timedelta(hours=1)
+    )
+    after = client.get(NATIONAL)
+
+    row = "ডিসি অফিস ঢাকা</td>"
+    shown_before = before.split(row, 1)[1].split("</tr>", 1)[0]
+    shown_after = after.content.decode().split(row, 1)[1].split("</tr>", 1)[0]
+
+    assert not FIGURE_TEMPLATES & _rendered(after)  # the figures still come from the cache
+    assert "overdue-text" not in shown_before
+    assert "overdue-text" in shown_after  # "Paused", marked
+
+
+def test_a_district_page_served_again_keeps_the_viewers_own_parts_live(client, national_user, data):
+    cache.clear()
+    client.force_login(national_user)
+    client.get(DHAKA)
+
+    # No longer overdue, with no refresh: the figures stay as they were counted.
+    later = timezone.now() + timedelta(days=9)
+    Grievance.objects.filter(pk=data.pk).update(first_response_due_at=later)
+    again = client.get(DHAKA)
+
+    assert not FIGURE_TEMPLATES & _rendered(again)
+    assert again.context["overdue"] == []  # the oldest overdue list is read live
+    assert data.tracking_code not in again.content.decode()
