@@ -324,6 +324,11 @@ def _level(filters: Filters, group: str | None) -> int:
     return Level.OFFICE
 
 
+def _duration_level(level: int) -> int:
+    """`DurationSummary` has no per-category level: a category is read from the full one."""
+    return Level.FULL if level == Level.CATEGORY else level
+
+
 def _filtered(
     qs: QuerySet[Any],
     filters: Filters,
@@ -388,7 +393,7 @@ def counts_by(
         counts.overdue_now = row["overdue_n"] or 0
         counts.untriaged_now = row["untriaged_n"] or 0
         counts.facebook_unanswered_overdue_now = row["fb_n"] or 0
-    histograms = _filtered(DurationSummary.objects.all(), filters, level=level)
+    histograms = _filtered(DurationSummary.objects.all(), filters, level=_duration_level(level))
     if not group:
         histograms = histograms.annotate(grouped=Value(None, output_field=IntegerField()))
     if not durations:

@@ -8,7 +8,9 @@
   channel apart, channels summed (per category), and both summed (per office), so a page
   without those filters reads one row per office and bucket.
 - `DurationSummary`: how many grievances took N working days to first response / resolution,
-  in the same buckets and levels (medians and p90s come from these histograms).
+  in the same buckets, at the full and the per-office levels (a row per working day: a
+  per-category level would be two fifths of the table; a category is read from the full
+  level). Medians and p90s come from these histograms.
 - The summary rows are derived, written in bulk and rebuilt at will: their foreign keys are not
   constraints in the database (checked row by row at commit, they cost minutes per rebuild)
   and have no index of their own (the tables' read and key indexes serve every query).

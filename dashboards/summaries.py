@@ -412,17 +412,22 @@ by_category AS MATERIALIZED (
     SELECT {office_keys}, category_id, {sums} FROM grains
     GROUP BY {office_keys}, category_id {nonzero}
 )"""  # noqa: S608
-        levels = "\nUNION ALL\n".join(
-            (
+        per_office = {"level": "2", "channel": "''", "category_id": "NULL::bigint"}
+        if kind == "durations":
+            # Histograms have no per-category level (a row per working day made it 40 % of
+            # the table): a category alone is read from the full level, its channels summed.
+            by_category = ""
+            parts = (
+                part("grains", {"level": "0 AS level"}),
+                part("grains", per_office, f"GROUP BY {office_keys} {nonzero}"),
+            )
+        else:
+            parts = (
                 part("grains", {"level": "0 AS level"}),
                 part("by_category", {"level": "1", "channel": "''"}),
-                part(
-                    "by_category",
-                    {"level": "2", "channel": "''", "category_id": "NULL::bigint"},
-                    f"GROUP BY {office_keys} {nonzero}",
-                ),
+                part("by_category", per_office, f"GROUP BY {office_keys} {nonzero}"),
             )
-        )
+        levels = "\nUNION ALL\n".join(parts)
     facts = (
         _DURATION_FACTS
         if kind == "durations"

@@ -10,15 +10,17 @@ from django.utils import timezone
 from core.calendar import working_days_between
 from core.models import Holiday
 from dashboards.metrics import Filters, Rate, counts_by, rank_within_groups, totals, volume_groups
+from dashboards.models import DurationSummary, Level
 from dashboards.summaries import summaries_rebuild, summaries_refresh
 from grievances.inbox import InboxFilters
-from grievances.models import Grievance, GrievanceChannel, Reply
+from grievances.models import Category, Grievance, GrievanceChannel, Reply
 from grievances.selectors import grievance_inbox_for_user
 from grievances.services import (
     FEEDBACK_APPEAL,
     FEEDBACK_REOPEN,
     feedback_submit,
     grievance_accept,
+    grievance_categorise,
     grievance_create,
     grievance_mark_duplicate,
     grievance_mark_not_grievance,
@@ -238,3 +240,37 @@ def test_equal_rates_share_a_position():
     rates = {"a": Rate(20, 20), "b": Rate(30, 30), "c": Rate(10, 20)}
 
     assert rank_within_groups(rates, bands) == {"a": (1, 3), "b": (1, 3), "c": (3, 3)}
+
+
+def test_a_categorys_durations_sum_its_channels_and_leave_out_other_categories(office):
+    land, health = list(Category.objects.order_by("pk")[:2])
+    monday = dhaka(2026, 1, 5, 10)
+    for channel, category, days in (
+        (GrievanceChannel.WEB, land, 1),
+        (GrievanceChannel.FACEBOOK_COMMENT, land, 2),
+        (GrievanceChannel.FACEBOOK_COMMENT, land, 2),
+        (GrievanceChannel.WEB, health, 4),
+    ):
+        grievance = _file(office, monday, channel)
+        with at(monday):
+            grievance_categorise(grievance=grievance, category=category, actor=None)
+            grievance_accept(grievance=grievance, actor=None)
+        # Monday + n working days (Tuesday, Wednesday, Thursday, then Sunday).
+        _resolve(grievance, dhaka(2026, 1, 5 + days + (2 if days > 3 else 0), 12))
+
+    summaries_rebuild(now=dhaka(2026, 1, 20), resume=False)
+    january = _january(office.district)
+    by_land = totals(Filters(start=january.start, end=january.end, category_id=land.pk))
+    land_on_facebook = totals(
+        Filters(
+            start=january.start,
+            end=january.end,
+            category_id=land.pk,
+            channel=GrievanceChannel.FACEBOOK_COMMENT,
+        )
+    )
+
+    assert by_land.resolution_days == {1: 1, 2: 2}
+    assert land_on_facebook.resolution_days == {2: 2}
+    assert totals(january).resolution_days == {1: 1, 2: 2, 4: 1}
+    assert not DurationSummary.objects.filter(level=Level.CATEGORY).exists()
