@@ -71,11 +71,8 @@ def login_attempt_succeeded(attempt: LoginAttempt) -> None:
 
 
 def _begin(attempt: LoginAttempt) -> LoginAttempt:
-    now = time.time()
-    locks = cache.get_many(_lock_keys(attempt))
-    waiting = max([until - now for until in locks.values()], default=0)
-    if waiting > 0:
-        return replace(attempt, retry_after=math.ceil(waiting))
+    if waiting := _waiting(attempt):
+        return replace(attempt, retry_after=waiting)
     generation, _bursts = _state(attempt)
     hit = ratelimit_hit(
         scope="login",
@@ -86,7 +83,18 @@ def _begin(attempt: LoginAttempt) -> LoginAttempt:
     attempt = replace(attempt, generation=generation, count=hit.count)
     if not hit.allowed:  # in flight with the burst's last tries, before the pause is set
         return replace(attempt, retry_after=settings.LOGIN_LOCK_SECONDS)
+    # The burst's last failure may have paused the pair and started its fresh count since the
+    # first look: it sets the pause first, so a count in the fresh generation sees it here.
+    if waiting := _waiting(attempt):
+        return replace(attempt, retry_after=waiting)
     return attempt
+
+
+def _waiting(attempt: LoginAttempt) -> int:
+    """Seconds until the longest pause on the attempt's pair, username or client ends."""
+    now = time.time()
+    locks = cache.get_many(_lock_keys(attempt))
+    return max([0, *(math.ceil(until - now) for until in locks.values())])
 
 
 def _failed(attempt: LoginAttempt) -> None:

@@ -10,6 +10,9 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from accounts import throttle
+from accounts.throttle import login_attempt_begin, login_attempt_failed
+
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "pw-for-tests"  # tests/offices/factories.py
@@ -106,3 +109,26 @@ def test_a_good_password_starts_the_count_afresh(client, officer):
     answers = [_login(client, officer.username, "guess").status_code for _ in range(5)]
 
     assert answers == [200] * 5
+
+
+def test_a_try_that_looks_before_a_pause_and_counts_after_it_is_refused(officer):
+    """The race a parallel burst can hit: the fifth failure pauses the pair and starts its fresh
+    count between a sixth try's look for a pause and its count."""
+    for _ in range(4):
+        login_attempt_failed(login_attempt_begin(username=officer.username, client="c1"))
+    fifth = login_attempt_begin(username=officer.username, client="c1")
+    real_state = throttle._state
+    landed: list[bool] = []
+
+    def fifth_fails_meanwhile(attempt):
+        if not landed:
+            landed.append(True)
+            login_attempt_failed(fifth)
+        return real_state(attempt)
+
+    with mock.patch("accounts.throttle._state", fifth_fails_meanwhile):
+        sixth = login_attempt_begin(username=officer.username, client="c1")
+
+    assert landed
+    assert not fifth.refused
+    assert sixth.refused
