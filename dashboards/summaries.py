@@ -417,7 +417,7 @@ by_category AS MATERIALIZED (
             # Histograms have no per-category level (a row per working day made it 40 % of
             # the table): a category alone is read from the full level, its channels summed.
             by_category = ""
-            parts = (
+            parts: tuple[str, ...] = (
                 part("grains", {"level": "0 AS level"}),
                 part("grains", per_office, f"GROUP BY {office_keys} {nonzero}"),
             )
