@@ -29,6 +29,7 @@ from core.client_ip import client_key
 from core.links import site_link
 from core.ratelimit import ratelimit_check, ratelimit_hit
 from grievances.models import Category
+from grievances.templatetags.citizen import local_date
 from open311 import formats
 from open311.formats import JSON, XML
 from open311.selectors import (
@@ -375,7 +376,7 @@ def _file(request: HttpRequest, fmt: str) -> HttpResponse:
         return formats.errors(fmt, 400, *refused.problems)
     notice = _("Filed with %(office)s. The first answer is due by %(date)s.") % {
         "office": grievance.office.name,
-        "date": grievance.first_response_due_at.astimezone(DHAKA).date().isoformat(),
+        "date": local_date(grievance.first_response_due_at),  # in the answer's language
     }
     item = {
         "service_request_id": grievance.tracking_code,

@@ -1,9 +1,14 @@
 """POST requests: an api_key with the write scope files a citizen's grievance through the web
 form's own checks, limit and service; officers of the district find it in their inbox."""
 
+import re
+
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
+from core.calendar import DHAKA
+from core.digits import to_bangla_digits
 from grievances.models import Grievance, GrievanceChannel
 from integrations.notifications.models import Notification
 from open311.models import Open311Token
@@ -190,3 +195,14 @@ def test_a_json_object_body_is_read_like_the_form(client, write_key):
     assert Grievance.objects.get().office.code == "SYL"
     assert broken.status_code == 400
     assert_valid(broken, "errors")
+
+
+def test_the_notice_gives_the_first_answers_date_in_the_answers_language(client, write_key):
+    (bangla,) = client.post(f"{BASE}/requests.json", {**filing(), "api_key": write_key}).json()
+    due = Grievance.objects.get().first_response_due_at.astimezone(DHAKA)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    (english,) = client.post(f"{BASE}/requests.json", {**filing(), "api_key": write_key}).json()
+
+    assert to_bangla_digits(str(due.year)) in bangla["service_notice"]
+    assert not re.search(r"[0-9]", bangla["service_notice"])  # no Latin digits in Bangla
+    assert f"{due.day} {due:%B} {due.year}" in english["service_notice"]
