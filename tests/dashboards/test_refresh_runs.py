@@ -8,7 +8,13 @@ from django.db import connection
 
 from config.celery import HOUSEKEEPING, TASK_QUEUES
 from dashboards.models import EventSummary, RefreshState
-from dashboards.summaries import _LOCK_KEY, summaries_rebuild, summaries_refresh
+from dashboards.summaries import (
+    _LOCK_KEY,
+    _READ_ORDER,
+    _TABLES,
+    summaries_rebuild,
+    summaries_refresh,
+)
 from dashboards.tasks import dashboards_refresh_task
 from grievances.models import GrievanceChannel
 from grievances.services import grievance_create
@@ -93,3 +99,28 @@ def test_a_rebuild_left_unfinished_is_finished_by_the_next_refresh():
 
     assert RefreshState.objects.get().rebuild_step is None
     assert summary_rows()["events"] == complete["events"]
+
+
+def _indexes(table):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [table])
+        return set(cursor.fetchall())
+
+
+def test_a_rebuild_writes_each_table_in_read_order_and_keeps_its_indexes():
+    for code in ("DHA", "CTG", "SYL", "DHA"):
+        _file(code)
+    before = {table: _indexes(table) for table, _keys, _measures in _TABLES.values()}
+
+    summaries_rebuild(resume=False)
+
+    written = {}
+    for kind, order in _READ_ORDER.items():
+        table = _TABLES[kind][0]
+        assert _indexes(table) == before[table]
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {order} FROM {table} ORDER BY ctid")  # noqa: S608 - as stored
+            stored = cursor.fetchall()
+        assert stored == sorted(stored), kind
+        written[kind] = len(stored)
+    assert written["events"] > 3  # days, weeks and months at three levels
