@@ -3,7 +3,7 @@ import io
 import pytest
 from django.conf import settings
 from django.core.management import call_command, get_commands
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.db.models import Count, Max, Q
 
 from core.calendar import add_working_days
@@ -174,3 +174,92 @@ def test_a_big_load_drops_the_secondary_indexes_and_builds_the_same_ones_after(d
     assert Grievance.objects.filter(tracking_code__startswith="LD").count() == 300
     # The built indexes serve their queries: search finds generated text.
     assert Grievance.objects.filter(search_text__contains="নামজারি".upper()).exists()
+
+
+def _loaded() -> list[tuple]:
+    """The generated grievances in id order, as far as a second load of the same seed must
+    repeat them (their ids and times move with where and when it ran)."""
+    rows = (
+        Grievance.objects.filter(tracking_code__startswith="LD")
+        .annotate(
+            n_events=Count("events", distinct=True), n_replies=Count("replies", distinct=True)
+        )
+        .order_by("pk")
+        .values_list(
+            "office_id",
+            "channel",
+            "category_id",
+            "upazila_id",
+            "status",
+            "tier",
+            "priority",
+            "n_events",
+            "n_replies",
+        )
+    )
+    return list(rows)
+
+
+def _delete_loaded() -> None:
+    with connection.cursor() as cursor:
+        for table in ("grievances_feedback", "grievances_reply", "grievances_grievanceevent"):
+            cursor.execute(
+                f"DELETE FROM {table} WHERE grievance_id IN "  # noqa: S608 - constants
+                "(SELECT id FROM grievances_grievance WHERE tracking_code LIKE 'LD%%')"
+            )
+        cursor.execute("DELETE FROM grievances_grievance WHERE tracking_code LIKE 'LD%%'")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_load_on_several_connections_writes_what_one_transaction_writes():
+    before = _index_definitions()
+    load = {"offices": 3, "chunk": 150, "seed": 11, "indexes": "rebuild", "stdout": io.StringIO()}
+    call_command("generate_load", 600, jobs=1, **load)
+    alone = _loaded()
+    _delete_loaded()
+
+    call_command("generate_load", 600, jobs=2, **load)
+
+    assert _loaded() == alone
+    assert len(alone) == 600
+    assert _index_definitions() == before
+    # Ids were reserved first: the next grievance and reply come after the loaded ones.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT last_value FROM grievances_grievance_id_seq) >= "
+            "(SELECT max(id) FROM grievances_grievance), "
+            "(SELECT last_value FROM grievances_reply_id_seq) >= "
+            "(SELECT max(id) FROM grievances_reply)"
+        )
+        assert cursor.fetchone() == (True, True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_load_on_several_connections_leaves_what_was_there():
+    before = _index_definitions()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(max(id), 0) FROM grievances_grievance")
+        (last,) = cursor.fetchone()
+        # The third chunk breaks a rule of the table: the load fails there.
+        cursor.execute(
+            f"ALTER TABLE grievances_grievance ADD CONSTRAINT test_few CHECK (id <= {last + 300})"
+        )
+    try:
+        with pytest.raises(IntegrityError):
+            call_command(
+                "generate_load",
+                600,
+                jobs=2,
+                chunk=150,
+                offices=2,
+                indexes="rebuild",
+                stdout=io.StringIO(),
+            )
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE grievances_grievance DROP CONSTRAINT test_few")
+
+    assert not Grievance.objects.filter(tracking_code__startswith="LD").exists()
+    assert not GrievanceEvent.objects.filter(grievance_id__gt=last).exists()
+    assert not Reply.objects.filter(grievance_id__gt=last).exists()
+    assert _index_definitions() == before

@@ -1,7 +1,7 @@
 """Fill the database with N synthetic grievances and their histories, set-based in SQL.
 
     python manage.py generate_load 10000000 [--offices 64] [--chunk 250000] [--seed 42]
-                                            [--indexes auto|rebuild|keep]
+                                            [--indexes auto|rebuild|keep] [--jobs 2]
 
 Every grievance is planned in SQL (`generate_series`, `random()` after `setseed`): its office
 (district volumes differ, offices differ in speed), channel, category, upazila and a life
@@ -12,21 +12,31 @@ closed. Deadlines are the real working-day ones (`core.calendar`, holidays inclu
 grievance row is the state that life has reached now; the events, public replies and feedback
 are the steps already taken, as the services would have written them, so the dashboards and
 the inbox read a consistent history. Tracking codes start with "LD" so they never collide
-with real ones; columns this command does not know get their model default.
+with real ones; columns this command does not know get their model default. Each chunk draws
+from its own seed, so a load is the same whichever connection writes which chunk.
 
 A big load (`auto`: at least 100,000 rows and at least as many as the tables hold) drops the
 secondary indexes of the four tables and builds them once at the end: maintaining the search
-(GIN) and keyset indexes row by row is what made the old loader slow. Everything runs in one
-transaction, so a failed load leaves no rows and every index in place. Foreign keys are not
+(GIN) and keyset indexes row by row is what made the old loader slow. Foreign keys are not
 checked row by row when the database role may skip them (`session_replication_role`): the
 plan only uses ids it read from the database.
+
+With `--jobs 1` (and always inside a caller's transaction) everything runs in one
+transaction, so a failed load leaves no rows and every index in place. With more (by default
+one per core), the chunks, then the index builds, then the VACUUMs are shared among that many
+connections, each chunk committing on its own; the loaded ids are reserved first, and a load
+that fails deletes its rows and builds the dropped indexes back.
 """
 
+import os
+import queue
 import random
 import sys
+import threading
 import time
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
@@ -81,7 +91,9 @@ WORDS_EN = [
 ]
 SPAN_DAYS = 2 * 365  # received over the last two years, more of them recently
 BIG_LOAD = 100_000
+MAX_JOBS = 4  # connections loading at once, by default one per core up to this
 TABLES = [Grievance, GrievanceEvent, Reply, Feedback]
+_Task = TypeVar("_Task")
 
 # The plan of one chunk of grievances, ids %(first)s..%(last)s: the draws (d), the life's
 # timestamps (t; NULL = never happens) and the state reached at %(now)s (p).
@@ -411,29 +423,25 @@ class Command(BaseCommand):
             default="auto",
             help="drop the secondary indexes and build them after the load (auto: big loads)",
         )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=min(os.cpu_count() or 1, MAX_JOBS),
+            help="connections loading at once; 1 loads in one transaction",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         count: int = options["count"]
         self.timings: dict[str, float] = {}
+        self._timing_lock = threading.Lock()
         started = time.monotonic()
         out: TextIO = getattr(self.stdout, "_out", sys.stdout)
-        with transaction.atomic(), connection.cursor() as cursor:
-            self._session(cursor)
-            rebuild = self._wants_rebuild(cursor, options["indexes"], count)
-            first, reply_base = self._id_bases(cursor)
-            params = self._prepare(cursor, options, first, reply_base)
-            dropped = self._drop_indexes(cursor) if rebuild else []
-            bar = Progress(out, count, "grievances")
-            written = 0
-            while written < count:
-                size = min(options["chunk"], count - written)
-                self._chunk(cursor, params, first + written, first + written + size - 1)
-                written += size
-                bar.update(written)
-            bar.finish()
-            self._build_indexes(cursor, dropped, out)
-            self._bump_sequences(cursor)
-        self._analyze(out)
+        inputs = _Inputs.read(options)
+        # Inside a caller's transaction (a test) other connections would not see its rows.
+        if options["jobs"] > 1 and not connection.in_atomic_block:
+            self._load_in_parallel(inputs, options, out)
+        else:
+            self._load_in_one_transaction(inputs, options, out)
         if options["verbosity"] > 1:
             self.stdout.write(
                 "seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in self.timings.items())
@@ -445,20 +453,158 @@ class Command(BaseCommand):
             )
         )
 
+    # --- one connection, one transaction ---------------------------------------------------
+
+    def _load_in_one_transaction(
+        self, inputs: "_Inputs", options: dict[str, Any], out: TextIO
+    ) -> None:
+        count = options["count"]
+        with transaction.atomic(), connection.cursor() as cursor:
+            self._session(cursor, local=True)
+            rebuild = self._wants_rebuild(cursor, options["indexes"], count)
+            first, reply_base = self._id_bases(cursor)
+            inputs.create_tables(cursor, temporary="TEMP", on_commit="ON COMMIT DROP")
+            params = inputs.params(first, reply_base)
+            dropped = self._drop_indexes(cursor) if rebuild else []
+            bar = Progress(out, count, "grievances")
+            for chunk in _chunks(first, count, options["chunk"]):
+                self._chunk(cursor, params, chunk)
+                bar.update(chunk[2] - first + 1)
+            bar.finish()
+            bar = Progress(out, len(dropped), "indexes   ")
+            started = time.monotonic()
+            for done, (name, definition) in enumerate(_costliest_first(dropped), start=1):
+                cursor.execute(definition)
+                bar.update(done, name)
+            bar.finish()
+            self.timings["indexes"] = time.monotonic() - started
+            self._bump_sequences(cursor)
+        self._analyze(out)
+
+    # --- several connections ---------------------------------------------------------------
+
+    def _load_in_parallel(self, inputs: "_Inputs", options: dict[str, Any], out: TextIO) -> None:
+        """Chunks, then index builds, then VACUUMs shared among `--jobs` connections. Each
+        chunk commits on its own; a load that fails deletes the rows it wrote and builds the
+        dropped indexes back, so it leaves what the database held before."""
+        count, jobs = options["count"], options["jobs"]
+        with connection.cursor() as cursor:  # autocommit: each statement is committed
+            rebuild = self._wants_rebuild(cursor, options["indexes"], count)
+            first, reply_base = self._id_bases(cursor)
+            # Grievances and replies written meanwhile take ids after the loaded ones.
+            self._reserve_ids(cursor, first + count - 1, reply_base + count - 1)
+            dropped = self._drop_indexes(cursor) if rebuild else []
+        params = inputs.params(first, reply_base)
+
+        def setup(cursor: CursorWrapper) -> None:
+            self._session(cursor, local=False)
+            inputs.create_tables(cursor, temporary="TEMP", on_commit="")
+
+        def load(cursor: CursorWrapper, chunk: tuple[int, int, int]) -> None:
+            with transaction.atomic():
+                self._chunk(cursor, params, chunk)
+
+        bar = Progress(out, count, "grievances")
+        loaded = [0]
+
+        def loaded_one(chunk: tuple[int, int, int]) -> None:
+            loaded[0] += chunk[2] - chunk[1] + 1
+            bar.update(loaded[0])
+
+        try:
+            started = time.monotonic()
+            _in_connections(jobs, _chunks(first, count, options["chunk"]), setup, load, loaded_one)
+            bar.finish()
+            self.timings["load (wall)"] = time.monotonic() - started
+            self._build_indexes(dropped, jobs, out)
+        except BaseException:
+            bar.finish()
+            self.stdout.write("The load failed: deleting its rows and building the indexes back.")
+            self._undo(first, first + count - 1, dropped)
+            raise
+        self._vacuum(jobs, out)
+
+    def _reserve_ids(self, cursor: CursorWrapper, grievance_last: int, reply_last: int) -> None:
+        for model, last in ((Grievance, grievance_last), (Reply, reply_last)):
+            table = model._meta.db_table
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), %s)", [last])
+
+    def _build_indexes(self, dropped: list[tuple[str, str]], jobs: int, out: TextIO) -> None:
+        if not dropped:
+            return
+        bar = Progress(out, len(dropped), "indexes   ")
+        built = [0]
+
+        def setup(cursor: CursorWrapper) -> None:
+            cursor.execute("SET maintenance_work_mem = '1GB'")
+            # The connections already keep every core busy.
+            cursor.execute("SET max_parallel_maintenance_workers = 0")
+
+        def build(cursor: CursorWrapper, index: tuple[str, str]) -> None:
+            cursor.execute(index[1])
+
+        def built_one(index: tuple[str, str]) -> None:
+            built[0] += 1
+            bar.update(built[0], index[0])
+
+        started = time.monotonic()
+        _in_connections(jobs, _costliest_first(dropped), setup, build, built_one)
+        bar.finish()
+        self.timings["indexes (wall)"] = time.monotonic() - started
+
+    def _undo(self, first: int, last: int, dropped: list[tuple[str, str]]) -> None:
+        with connection.cursor() as cursor:
+            for model in reversed(TABLES):  # the grievances last: the others refer to them
+                column = "id" if model is Grievance else "grievance_id"
+                table = model._meta.db_table
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE {column} BETWEEN %s AND %s",
+                    [first, last],
+                )
+            for name, definition in dropped:
+                cursor.execute(
+                    "SELECT 1 FROM pg_class WHERE relname = %s AND relkind = 'i'", [name]
+                )
+                if cursor.fetchone() is None:
+                    cursor.execute(definition)
+
+    def _vacuum(self, jobs: int, out: TextIO) -> None:
+        bar = Progress(out, len(TABLES), "vacuum    ")
+        done = [0]
+
+        def vacuum(cursor: CursorWrapper, table: str) -> None:
+            cursor.execute(f"VACUUM (ANALYZE) {table}")
+
+        def vacuumed(table: str) -> None:
+            done[0] += 1
+            bar.update(done[0], table)
+
+        started = time.monotonic()
+        tables = [model._meta.db_table for model in TABLES]
+        _in_connections(jobs, tables, lambda cursor: None, vacuum, vacuumed)
+        bar.finish()
+        self.timings["vacuum (wall)"] = time.monotonic() - started
+
     # --- setup ---------------------------------------------------------------------------
 
-    def _session(self, cursor: CursorWrapper) -> None:
-        cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
-        cursor.execute("SET LOCAL work_mem = '64MB'")
-        cursor.execute("SET LOCAL max_parallel_maintenance_workers = 1")
-        cursor.execute("SET LOCAL synchronous_commit = off")
+    def _session(self, cursor: CursorWrapper, *, local: bool) -> None:
+        """The load's settings, for its transaction (`local`) or its connection."""
+        scope = "LOCAL " if local else ""
+        cursor.execute(f"SET {scope}maintenance_work_mem = '1GB'")
+        cursor.execute(f"SET {scope}work_mem = '64MB'")
+        cursor.execute(f"SET {scope}max_parallel_maintenance_workers = 1")
+        cursor.execute(f"SET {scope}synchronous_commit = off")
         # Compiling the plan's long expressions costs seconds per statement and saves nothing.
-        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(f"SET {scope}jit = off")
         try:  # the plan's ids come from the database: skip the row-by-row foreign-key checks
             with transaction.atomic():
-                cursor.execute("SET LOCAL session_replication_role = replica")
+                cursor.execute(f"SET {scope}session_replication_role = replica")
         except DatabaseError:
-            self.stdout.write("Foreign keys are checked row by row (not a superuser).")
+            if local or not self._warned_fk:
+                self.stdout.write("Foreign keys are checked row by row (not a superuser).")
+            self._warned_fk = True
+
+    _warned_fk = False
 
     def _wants_rebuild(self, cursor: CursorWrapper, mode: str, count: int) -> bool:
         if mode != "auto":
@@ -479,120 +625,31 @@ class Command(BaseCommand):
         grievance_max, reply_max = cursor.fetchone()
         return grievance_max + 1, reply_max + 1
 
-    def _prepare(
-        self, cursor: CursorWrapper, options: dict[str, Any], first: int, reply_base: int
-    ) -> dict[str, Any]:
-        """Small lookup tables for the plan: offices (volume, speed, appeal office),
-        upazilas, categories and the working-day calendar."""
-        rng = random.Random(options["seed"])
-        offices = list(
-            Office.objects.districts()
-            .order_by("pk")
-            .values_list("pk", "district_id", "parent_id")[: options["offices"]]
-        )
-        if not offices:
-            raise SystemExit("No DC offices: run the migrations first.")
-        weights = [rng.lognormvariate(0, 0.6) for _ in offices]
-        speeds = [min(max(rng.lognormvariate(0, 0.35), 0.4), 2.5) for _ in offices]
-        total, cuts, acc = sum(weights), [], 0.0
-        for weight in weights:
-            cuts.append(acc)
-            acc += weight / total
-        upazilas: dict[int, list[int]] = {}
-        for pk, district_id in Upazila.objects.order_by("pk").values_list("pk", "district_id"):
-            upazilas.setdefault(district_id, []).append(pk)
-        cursor.execute(
-            "CREATE TEMP TABLE _gl_office (i int PRIMARY KEY, office_id bigint, "
-            "district_id bigint, parent_id bigint, speed float8, upazilas int) ON COMMIT DROP"
-        )
-        cursor.executemany(
-            "INSERT INTO _gl_office VALUES (%s, %s, %s, %s, %s, %s)",
-            [
-                (i + 1, pk, district, parent, speeds[i], len(upazilas.get(district, [])))
-                for i, (pk, district, parent) in enumerate(offices)
-            ],
-        )
-        cursor.execute(
-            "CREATE TEMP TABLE _gl_upazila (district_id bigint, i int, upazila_id bigint, "
-            "PRIMARY KEY (district_id, i)) ON COMMIT DROP"
-        )
-        cursor.executemany(
-            "INSERT INTO _gl_upazila VALUES (%s, %s, %s)",
-            [(d, i, pk) for d, pks in upazilas.items() for i, pk in enumerate(pks)],
-        )
-        categories = list(Category.objects.order_by("pk").values_list("pk", flat=True))
-        cursor.execute(
-            "CREATE TEMP TABLE _gl_category (i int PRIMARY KEY, id bigint) ON COMMIT DROP"
-        )
-        cursor.executemany("INSERT INTO _gl_category VALUES (%s, %s)", list(enumerate(categories)))
-        now = timezone.now()
-        self._calendar(cursor, now)
-        cursor.execute("SELECT setseed(%s)", [(options["seed"] % 1000) / 1000])
-        return {
-            "now": now,
-            "now_s": now.timestamp(),
-            "span": SPAN_DAYS * 86400,
-            "cuts": cuts,
-            "k": len(offices),
-            "ncat": len(categories),
-            "bn": WORDS_BN,
-            "nbn": len(WORDS_BN),
-            "en": WORDS_EN,
-            "nen": len(WORDS_EN),
-            "first_all": first,
-            "reply_base": reply_base,
-            "answer": "অভিযোগটি নিষ্পত্তি করা হয়েছে; বিস্তারিত কার্যালয়ে জানানো হলো।",
-            "reply": "আপনার অভিযোগ পেয়েছি; কার্যালয় বিষয়টি দেখছে।",
-            "transfer_note": "সংশ্লিষ্ট কার্যালয়ে পাঠানো হলো।",
-            "confirmed": "নাগরিক নিশ্চিত করেছেন যে সমস্যার সমাধান হয়েছে।",
-            "not_fixed": "নাগরিক জানিয়েছেন যে সমস্যার সমাধান হয়নি।",
-        }
-
-    def _calendar(self, cursor: CursorWrapper, now: datetime) -> None:
-        """Per Dhaka date (as a day number: Dhaka is UTC+6 all year), the deadlines that
-        start on it, from `core.calendar` itself, in epoch seconds (the plan computes in
-        seconds: float arithmetic is many times cheaper than timestamps and intervals)."""
-        first_day = (now - timedelta(days=SPAN_DAYS + 2)).astimezone(DHAKA).date()
-        days = [first_day + timedelta(days=i) for i in range(SPAN_DAYS + 200)]
-        tiers = settings.GRIEVANCE_TIER_DEADLINE_DAYS
-        rows = []
-        for day in days:
-            noon = datetime(day.year, day.month, day.day, 12, tzinfo=DHAKA)
-            rows.append(
-                (
-                    (day - date(1970, 1, 1)).days,
-                    add_working_days(noon, settings.GRIEVANCE_FIRST_RESPONSE_DAYS).timestamp(),
-                    add_working_days(noon, tiers[1]).timestamp(),
-                    add_working_days(noon, tiers[2]).timestamp(),
-                    add_working_days(noon, settings.GRIEVANCE_CITIZEN_RESPONSE_DAYS).timestamp(),
-                )
-            )
-        cursor.execute(
-            "CREATE TEMP TABLE _gl_cal (dn int PRIMARY KEY, fr float8, t1 float8, "
-            "t2 float8, cz float8) ON COMMIT DROP"
-        )
-        cursor.executemany("INSERT INTO _gl_cal VALUES (%s, %s, %s, %s, %s)", rows)
-
     # --- one chunk -----------------------------------------------------------------------
 
-    def _chunk(self, cursor: CursorWrapper, params: dict[str, Any], first: int, last: int) -> None:
-        chunk = {**params, "first": first, "last": last}
+    def _chunk(
+        self, cursor: CursorWrapper, params: dict[str, Any], chunk: tuple[int, int, int]
+    ) -> None:
+        number, first, last = chunk
+        values = {**params, "first": first, "last": last}
         columns, expressions, defaults = _grievance_columns()
         grievances_sql = (
             f"INSERT INTO grievances_grievance ({', '.join(columns)}) "
             f"SELECT {', '.join(expressions)} FROM _gl_plan p"
         )
-        for step, sql, values in (
-            ("plan", PLAN_SQL, chunk),
-            ("grievances", grievances_sql, {**chunk, **defaults}),
-            ("events", EVENTS_SQL, chunk),
-            ("replies", REPLIES_SQL, chunk),
-            ("feedback", FEEDBACK_SQL, chunk),
+        for step, sql, step_values in (
+            ("plan", "SELECT setseed(%s)", [_chunk_seed(params["seed"], number)]),
+            ("plan", PLAN_SQL, values),
+            ("grievances", grievances_sql, {**values, **defaults}),
+            ("events", EVENTS_SQL, values),
+            ("replies", REPLIES_SQL, values),
+            ("feedback", FEEDBACK_SQL, values),
             ("plan", "DROP TABLE _gl_plan", None),
         ):
             started = time.monotonic()
-            cursor.execute(sql, values)
-            self.timings[step] = self.timings.get(step, 0.0) + time.monotonic() - started
+            cursor.execute(sql, step_values)
+            with self._timing_lock:
+                self.timings[step] = self.timings.get(step, 0.0) + time.monotonic() - started
 
     # --- indexes, sequences, statistics ----------------------------------------------------
 
@@ -604,20 +661,6 @@ class Command(BaseCommand):
         for name, _definition in dropped:
             cursor.execute(f'DROP INDEX "{name}"')
         return dropped
-
-    def _build_indexes(
-        self, cursor: CursorWrapper, dropped: list[tuple[str, str]], out: TextIO
-    ) -> None:
-        if not dropped:
-            return
-        bar = Progress(out, len(dropped), "indexes   ")
-        started = time.monotonic()
-        for done, (name, definition) in enumerate(dropped):
-            bar.update(done, name)
-            cursor.execute(definition)
-        bar.update(len(dropped))
-        bar.finish()
-        self.timings["indexes"] = time.monotonic() - started
 
     def _bump_sequences(self, cursor: CursorWrapper) -> None:
         for model in (Grievance, Reply):
@@ -643,6 +686,178 @@ class Command(BaseCommand):
         bar.update(len(tables))
         bar.finish()
         self.timings["vacuum"] = time.monotonic() - started
+
+
+class _Inputs:
+    """What the plan looks up, read once: offices (volume, speed, appeal office), upazilas,
+    categories and the working-day calendar, as rows for small tables of each connection."""
+
+    def __init__(
+        self, tables: dict[str, tuple[str, list[tuple[Any, ...]]]], params: dict[str, Any]
+    ) -> None:
+        self.tables, self.base = tables, params
+
+    @classmethod
+    def read(cls, options: dict[str, Any]) -> "_Inputs":
+        rng = random.Random(options["seed"])
+        offices = list(
+            Office.objects.districts()
+            .order_by("pk")
+            .values_list("pk", "district_id", "parent_id")[: options["offices"]]
+        )
+        if not offices:
+            raise SystemExit("No DC offices: run the migrations first.")
+        weights = [rng.lognormvariate(0, 0.6) for _ in offices]
+        speeds = [min(max(rng.lognormvariate(0, 0.35), 0.4), 2.5) for _ in offices]
+        total, cuts, acc = sum(weights), [], 0.0
+        for weight in weights:
+            cuts.append(acc)
+            acc += weight / total
+        upazilas: dict[int, list[int]] = {}
+        for pk, district_id in Upazila.objects.order_by("pk").values_list("pk", "district_id"):
+            upazilas.setdefault(district_id, []).append(pk)
+        categories = list(Category.objects.order_by("pk").values_list("pk", flat=True))
+        now = timezone.now()
+        tables: dict[str, tuple[str, list[tuple[Any, ...]]]] = {
+            "_gl_office": (
+                "i int PRIMARY KEY, office_id bigint, district_id bigint, parent_id bigint, "
+                "speed float8, upazilas int",
+                [
+                    (i + 1, pk, district, parent, speeds[i], len(upazilas.get(district, [])))
+                    for i, (pk, district, parent) in enumerate(offices)
+                ],
+            ),
+            "_gl_upazila": (
+                "district_id bigint, i int, upazila_id bigint, PRIMARY KEY (district_id, i)",
+                [(d, i, pk) for d, pks in upazilas.items() for i, pk in enumerate(pks)],
+            ),
+            "_gl_category": ("i int PRIMARY KEY, id bigint", list(enumerate(categories))),
+            "_gl_cal": (
+                "dn int PRIMARY KEY, fr float8, t1 float8, t2 float8, cz float8",
+                _calendar(now),
+            ),
+        }
+        return cls(
+            tables,
+            {
+                "seed": options["seed"],
+                "now": now,
+                "now_s": now.timestamp(),
+                "span": SPAN_DAYS * 86400,
+                "cuts": cuts,
+                "k": len(offices),
+                "ncat": len(categories),
+                "bn": WORDS_BN,
+                "nbn": len(WORDS_BN),
+                "en": WORDS_EN,
+                "nen": len(WORDS_EN),
+                "answer": "অভিযোগটি নিষ্পত্তি করা হয়েছে; বিস্তারিত কার্যালয়ে জানানো হলো।",
+                "reply": "আপনার অভিযোগ পেয়েছি; কার্যালয় বিষয়টি দেখছে।",
+                "transfer_note": "সংশ্লিষ্ট কার্যালয়ে পাঠানো হলো।",
+                "confirmed": "নাগরিক নিশ্চিত করেছেন যে সমস্যার সমাধান হয়েছে।",
+                "not_fixed": "নাগরিক জানিয়েছেন যে সমস্যার সমাধান হয়নি।",
+            },
+        )
+
+    def create_tables(self, cursor: CursorWrapper, *, temporary: str, on_commit: str) -> None:
+        for name, (columns, rows) in self.tables.items():
+            cursor.execute(f"CREATE {temporary} TABLE {name} ({columns}) {on_commit}")
+            marks = ", ".join(["%s"] * len(rows[0])) if rows else ""
+            if rows:
+                cursor.executemany(f"INSERT INTO {name} VALUES ({marks})", rows)
+
+    def params(self, first: int, reply_base: int) -> dict[str, Any]:
+        return {**self.base, "first_all": first, "reply_base": reply_base}
+
+
+def _calendar(now: datetime) -> list[tuple[int, float, float, float, float]]:
+    """Per Dhaka date (as a day number: Dhaka is UTC+6 all year), the deadlines that start on
+    it, from `core.calendar` itself, in epoch seconds (the plan computes in seconds: float
+    arithmetic is many times cheaper than timestamps and intervals)."""
+    first_day = (now - timedelta(days=SPAN_DAYS + 2)).astimezone(DHAKA).date()
+    days = [first_day + timedelta(days=i) for i in range(SPAN_DAYS + 200)]
+    tiers = settings.GRIEVANCE_TIER_DEADLINE_DAYS
+    rows = []
+    for day in days:
+        noon = datetime(day.year, day.month, day.day, 12, tzinfo=DHAKA)
+        rows.append(
+            (
+                (day - date(1970, 1, 1)).days,
+                add_working_days(noon, settings.GRIEVANCE_FIRST_RESPONSE_DAYS).timestamp(),
+                add_working_days(noon, tiers[1]).timestamp(),
+                add_working_days(noon, tiers[2]).timestamp(),
+                add_working_days(noon, settings.GRIEVANCE_CITIZEN_RESPONSE_DAYS).timestamp(),
+            )
+        )
+    return rows
+
+
+def _chunks(first: int, count: int, size: int) -> list[tuple[int, int, int]]:
+    """(number, first id, last id) of each chunk."""
+    return [
+        (number, start, min(start + size, first + count) - 1)
+        for number, start in enumerate(range(first, first + count, size))
+    ]
+
+
+def _chunk_seed(seed: int, number: int) -> float:
+    """`setseed`'s argument (-1..1) for a chunk: it draws the same numbers whichever
+    connection loads it."""
+    return ((seed * 7919 + number) % 20_000) / 10_000 - 1
+
+
+def _costliest_first(indexes: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The search indexes (GIN, by far the slowest to build) first, so that with several
+    connections none is left building one alone at the end."""
+    return sorted(indexes, key=lambda index: " USING gin " not in index[1])
+
+
+def _in_connections(
+    jobs: int,
+    tasks: Sequence[_Task],
+    setup: Callable[[CursorWrapper], None],
+    do: Callable[[CursorWrapper, _Task], None],
+    done: Callable[[_Task], None],
+) -> None:
+    """Run `do` for every task, in order, on `jobs` connections of their own (a thread each),
+    `setup` once per connection. After a failure the others stop at their next task and the
+    first error is raised."""
+    pending: queue.SimpleQueue[_Task] = queue.SimpleQueue()
+    for task in tasks:
+        pending.put(task)
+    failed: list[BaseException] = []
+    lock = threading.Lock()
+
+    def work() -> None:
+        try:
+            with connection.cursor() as cursor:
+                setup(cursor)
+                while not failed:
+                    try:
+                        task = pending.get_nowait()
+                    except queue.Empty:
+                        return
+                    do(cursor, task)
+                    with lock:
+                        done(task)
+        except BaseException as error:
+            failed.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work) for _ in range(max(jobs, 1))]
+    for thread in threads:
+        thread.start()
+    try:
+        for thread in threads:
+            thread.join()
+    except BaseException as error:  # interrupted: let the others finish their task first
+        failed.append(error)
+        for thread in threads:
+            thread.join()
+        raise
+    if failed:
+        raise failed[0]
 
 
 def _grievance_columns() -> tuple[list[str], list[str], dict[str, Any]]:
