@@ -631,8 +631,12 @@ def _max_event_id() -> int:
 # --- the rebuild, step by step ----------------------------------------------------------------
 
 
-# A rebuild step sums millions of rows: enough memory to hash them rather than sort on disk.
+# A rebuild step sums millions of rows: enough memory to hash them rather than sort on disk
+# (a hash table may take REBUILD_HASH_MEM_MULTIPLIER times the work memory). The groups are
+# bounded by days × offices × categories × channels, not by the grievances: at 10 M
+# grievances a sort would spill many gigabytes to disk, a hash table does not grow.
 REBUILD_WORK_MEM = "1GB"
+REBUILD_HASH_MEM_MULTIPLIER = 4
 # The order a rebuild writes each table in: its pages' reads (`dashboards/metrics.py`), so the
 # rows of a period lie together on a few pages, not one row on each of thousands.
 _READ_ORDER = {
@@ -644,6 +648,7 @@ _READ_ORDER = {
 
 def _bulk_session(cursor: CursorWrapper) -> None:
     cursor.execute(f"SET LOCAL work_mem = '{REBUILD_WORK_MEM}'")
+    cursor.execute(f"SET LOCAL hash_mem_multiplier = {REBUILD_HASH_MEM_MULTIPLIER}")
     # Compiling the wide sums costs seconds per statement and saves less than it costs.
     cursor.execute("SET LOCAL jit = off")
 
