@@ -41,6 +41,8 @@ Holidays edited after the fact change working-day counts only for grievances cou
 later: run a rebuild after changing past holidays.
 """
 
+import queue
+import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -567,10 +569,12 @@ def _record_backlog(now: datetime) -> None:
         )
 
 
-def _lock() -> None:
-    """Wait for the refresh's lock: a rebuild's step and a refresh never write at once."""
+def _lock(*, shared: bool = False) -> None:
+    """Wait for the refresh's lock: a rebuild's step and a refresh never write at once.
+    Shared, steps of one rebuild run side by side (each writes its own table)."""
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+        cursor.execute(f"SELECT {function}(%s)", [_LOCK_KEY])
 
 
 def _try_lock() -> bool:
@@ -702,20 +706,27 @@ def _rebuild_snapshot(now: datetime) -> None:
     _record_backlog(now)
 
 
+# The two long steps first: run side by side (`_rebuild_in_parallel`), the short ones fit in
+# behind them.
 REBUILD_STEPS: tuple[tuple[str, Callable[[datetime], None]], ...] = (
     ("grievances", _rebuild_ledger),
     ("events", _rebuild_table("events")),
-    ("upazilas", _rebuild_table("upazilas")),
     ("durations", _rebuild_table("durations")),
+    ("upazilas", _rebuild_table("upazilas")),
     ("open and overdue now", _rebuild_snapshot),
 )
 
 
 def _rebuild_from(
-    state: RefreshState, progress: Callable[[int, int], None] | None, *, in_steps: bool
+    state: RefreshState,
+    progress: Callable[[int, int], None] | None,
+    *,
+    in_steps: bool,
+    last: int | None = None,
 ) -> None:
-    """Run the rebuild's steps from `state.rebuild_step` on, each in its own transaction (or
-    all in the caller's when not `in_steps`), with the time the rebuild began."""
+    """Run the rebuild's steps from `state.rebuild_step` on (to `last`), each in its own
+    transaction (or all in the caller's when not `in_steps`), with the time the rebuild
+    began."""
     now = state.started_at or timezone.now()
     while True:
         with transaction.atomic():
@@ -723,16 +734,96 @@ def _rebuild_from(
                 _lock()
                 state = _state()
             current = state.rebuild_step
-            if current is None:  # done (a refresh may have finished it between two steps)
-                return
+            if current is None or (last is not None and current > last):
+                return  # done (a refresh may have finished it between two steps)
             REBUILD_STEPS[current][1](now)
-            done = current + 1
-            state.rebuild_step = done if done < len(REBUILD_STEPS) else None
-            if state.rebuild_step is None:
-                state.finished_at = timezone.now()
-            state.save(update_fields=["rebuild_step", "finished_at"])
+            _finish_step(state, current)
         if progress is not None:
-            progress(done, len(REBUILD_STEPS))
+            progress(current + 1, len(REBUILD_STEPS))
+
+
+def _rebuild_in_parallel(
+    state: RefreshState, progress: Callable[[int, int], None] | None, jobs: int
+) -> None:
+    """The ledger (every other step reads it), then the other steps `jobs` at a time, each
+    on a connection of its own. They still commit in order, a step done early waiting for
+    those before it, so `rebuild_step` keeps saying which are done: after a failure or an
+    interruption, the steps after the first unfinished one run again."""
+    if state.rebuild_step == 0:
+        _rebuild_from(state, progress, in_steps=True, last=0)
+    first = _state_now().rebuild_step
+    if first is None:
+        return
+    now = state.started_at or timezone.now()
+    turn = threading.Condition()
+    committed = [first]  # every step before this one is committed
+    failed: list[BaseException] = []
+
+    def run(step: int) -> None:
+        with transaction.atomic():
+            _lock(shared=True)
+            current = _state_now().rebuild_step
+            todo = current is not None and current <= step  # or done by a refresh meanwhile
+            if todo:
+                REBUILD_STEPS[step][1](now)
+            with turn:
+                turn.wait_for(lambda: committed[0] == step or bool(failed))
+                if failed:
+                    raise RuntimeError("an earlier step failed")
+            if todo:
+                _finish_step(_state(), step)
+        if todo and progress is not None:  # before the next step may commit: it may stop them
+            progress(step + 1, len(REBUILD_STEPS))
+        with turn:
+            committed[0] = step + 1
+            turn.notify_all()
+
+    def work(steps: "queue.SimpleQueue[int]") -> None:
+        try:
+            while not failed:
+                try:
+                    step = steps.get_nowait()
+                except queue.Empty:
+                    return
+                run(step)
+        except BaseException as error:
+            with turn:
+                failed.append(error)
+                turn.notify_all()
+        finally:
+            connection.close()
+
+    steps: queue.SimpleQueue[int] = queue.SimpleQueue()
+    for step in range(first, len(REBUILD_STEPS)):
+        steps.put(step)
+    workers = [threading.Thread(target=work, args=(steps,)) for _ in range(jobs)]
+    for worker in workers:
+        worker.start()
+    try:
+        for worker in workers:
+            worker.join()
+    except BaseException as error:  # interrupted: the steps not yet committed roll back
+        with turn:
+            failed.append(error)
+            turn.notify_all()
+        for worker in workers:
+            worker.join()
+        raise
+    if failed:
+        raise failed[0]
+
+
+def _state_now() -> RefreshState:
+    """The state as committed, without waiting for a writer."""
+    return RefreshState.objects.get(pk=1)
+
+
+def _finish_step(state: RefreshState, step: int) -> None:
+    done = step + 1
+    state.rebuild_step = done if done < len(REBUILD_STEPS) else None
+    if state.rebuild_step is None:
+        state.finished_at = timezone.now()
+    state.save(update_fields=["rebuild_step", "finished_at"])
 
 
 def summaries_refresh(now: datetime | None = None) -> bool:
@@ -772,12 +863,18 @@ def summaries_rebuild(
     *,
     resume: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    jobs: int = 1,
 ) -> None:
     """Recompute every summary from scratch, a step per transaction. With `resume`, an
-    interrupted rebuild goes on from the step it had not done."""
+    interrupted rebuild goes on from the step it had not done. With `jobs` above 1 the steps
+    after the ledger run that many at a time, each on a connection of its own (not inside a
+    caller's transaction, whose rows the others would not see)."""
     with transaction.atomic():
         _lock()
         state = _state()
         if not (resume and state.rebuild_step is not None):
             _begin_rebuild(state, now or timezone.now())
-    _rebuild_from(state, progress, in_steps=True)
+    if jobs > 1 and not connection.in_atomic_block:
+        _rebuild_in_parallel(state, progress, jobs)
+    else:
+        _rebuild_from(state, progress, in_steps=True)

@@ -1,4 +1,6 @@
+import os
 import sys
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -8,13 +10,20 @@ from dashboards.summaries import REBUILD_STEPS, summaries_rebuild
 class Command(BaseCommand):
     help = (
         "Recompute the dashboards' summaries from scratch, step by step. An interrupted "
-        "rebuild resumes at the step where it stopped unless --restart is given."
+        "rebuild resumes at the step where it stopped unless --restart is given. After the "
+        "first step, --jobs steps run at once (by default up to two, one per core)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--restart", action="store_true", help="ignore an unfinished rebuild")
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=min(os.cpu_count() or 1, 2),
+            help="steps run at once after the first, each on a connection of its own",
+        )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: object, **options: Any) -> None:
         quiet = options["verbosity"] == 0
         width = 40
 
@@ -30,6 +39,6 @@ class Command(BaseCommand):
             sys.stderr.flush()
 
         progress(0, len(REBUILD_STEPS))
-        summaries_rebuild(resume=not options["restart"], progress=progress)
+        summaries_rebuild(resume=not options["restart"], progress=progress, jobs=options["jobs"])
         if not quiet:
             self.stdout.write(self.style.SUCCESS("Dashboard summaries rebuilt."))
