@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from dashboards.models import ExportLog
 from dashboards.summaries import summaries_refresh
+from dashboards.tasks import dashboards_refresh_task
 from grievances.models import Grievance, GrievanceChannel
 from grievances.services import grievance_create
 from integrations.facebook.models import FacebookPage
@@ -285,3 +286,30 @@ def test_a_district_page_served_again_keeps_the_viewers_own_parts_live(client, n
     assert not FIGURE_TEMPLATES & _rendered(again)
     assert again.context["overdue"] == []  # the oldest overdue list is read live
     assert data.tracking_code not in again.content.decode()
+
+
+def test_the_refresh_task_draws_the_national_page_and_the_statistics_before_anyone_asks(
+    client, national_user, data
+):
+    cache.clear()
+    grievance_create(office=data.office, channel=GrievanceChannel.WEB, description="নতুন")
+
+    assert dashboards_refresh_task() is True
+
+    client.force_login(national_user)
+    national = client.get(NATIONAL)
+    stats = client.get(STATS)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(NATIONAL)
+    filtered = client.get(NATIONAL, {"channel": "web"})
+
+    # The first requests after the refresh find their figures drawn, in each language...
+    for page in (national, stats, english):
+        assert page.status_code == 200
+        assert not FIGURE_TEMPLATES & _rendered(page)
+    assert national.content.count(b'<path class="district') == 64
+    dhaka = next(r for r in national.context["rows"] if r.district.slug == "dhaka")
+    assert dhaka.counts.received == 2  # ...from the new figures
+    assert "Received" in english.content.decode()
+    # A filtered view is drawn when first asked for, as before.
+    assert _rendered(filtered) >= FIGURE_TEMPLATES
