@@ -313,3 +313,30 @@ def test_the_refresh_task_draws_the_national_page_and_the_statistics_before_anyo
     assert "Received" in english.content.decode()
     # A filtered view is drawn when first asked for, as before.
     assert _rendered(filtered) >= FIGURE_TEMPLATES
+
+
+def test_a_district_page_counts_open_grievances_per_assignee(
+    client, national_user, office, other_office, officer, other_officer
+):
+    colleague = OfficeMembershipFactory(office=office, role=OfficeRole.OFFICER).user
+
+    def filed(where, assignee, status="accepted", **done):
+        grievance, _ = grievance_create(office=where, channel=GrievanceChannel.WEB, description="অ")
+        Grievance.objects.filter(pk=grievance.pk).update(
+            assigned_to=assignee, status=status, **done
+        )
+
+    filed(office, officer)
+    filed(office, officer, status="new")
+    filed(office, colleague, status="in_progress")
+    filed(  # no longer open
+        office, colleague, status="resolved", outcome="service_provided", resolved_at=timezone.now()
+    )
+    filed(office, None)
+    filed(other_office, officer)  # another district's
+    summaries_refresh()
+    client.force_login(national_user)
+
+    page = client.get(DHAKA)
+
+    assert page.context["workload"] == [(officer, 2), (colleague, 1), (None, 1)]
