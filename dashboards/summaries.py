@@ -373,6 +373,19 @@ _TABLES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
+def _summed(
+    sql: str, adds: frozenset[str], measures: tuple[str, ...], detail: tuple[str, ...]
+) -> str:
+    """One kind of fact summed per day and place before the kinds are put together: narrow
+    rows, a few per day and place, rather than a wide row per fact for one sum over all of
+    them (at 10 M grievances, 60 M rows of 34 columns)."""
+    keys = ", ".join(f"b.{k}" for k in ("day", "office_id", "district_id", *detail))
+    sums = ", ".join(
+        f"SUM(b.{m} * b.sign)::int AS {m}" if m in adds else f"0 AS {m}" for m in measures
+    )
+    return f"SELECT {keys}, 1 AS sign, {sums} FROM ({sql}) b GROUP BY {keys}"  # noqa: S608
+
+
 def _rows_sql(kind: str, source: str) -> str:
     """The rows of a summary table (`_TABLES`, in its column order) that the ledger rows of
     `source` add up to, at every grain and level, leaving out those that add nothing. The sums
@@ -433,7 +446,9 @@ by_category AS MATERIALIZED (
     facts = (
         _DURATION_FACTS
         if kind == "durations"
-        else "\nUNION ALL\n".join(sql for sql, adds in _FACTS if adds & set(measures))
+        else "\nUNION ALL\n".join(
+            _summed(sql, adds, measures, detail) for sql, adds in _FACTS if adds & set(measures)
+        )
     )
     return f"""
 WITH g AS ({source}),
