@@ -53,6 +53,7 @@ from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
 from core.calendar import dhaka_date
+from core.threads import run_threads
 from dashboards.models import RefreshState
 from grievances.models import (
     FACEBOOK_CHANNELS,
@@ -793,7 +794,16 @@ def _rebuild_in_parallel(
             committed[0] = step + 1
             turn.notify_all()
 
-    def work(steps: "queue.SimpleQueue[int]") -> None:
+    def stop(error: BaseException) -> None:
+        with turn:
+            failed.append(error)
+            turn.notify_all()
+
+    steps: queue.SimpleQueue[int] = queue.SimpleQueue()
+    for step in range(first, len(REBUILD_STEPS)):
+        steps.put(step)
+
+    def work() -> None:
         try:
             while not failed:
                 try:
@@ -802,28 +812,9 @@ def _rebuild_in_parallel(
                     return
                 run(step)
         except BaseException as error:
-            with turn:
-                failed.append(error)
-                turn.notify_all()
-        finally:
-            connection.close()
+            stop(error)
 
-    steps: queue.SimpleQueue[int] = queue.SimpleQueue()
-    for step in range(first, len(REBUILD_STEPS)):
-        steps.put(step)
-    workers = [threading.Thread(target=work, args=(steps,)) for _ in range(jobs)]
-    for worker in workers:
-        worker.start()
-    try:
-        for worker in workers:
-            worker.join()
-    except BaseException as error:  # interrupted: the steps not yet committed roll back
-        with turn:
-            failed.append(error)
-            turn.notify_all()
-        for worker in workers:
-            worker.join()
-        raise
+    run_threads(jobs, work, stop)  # interrupted: the steps not yet committed roll back
     if failed:
         raise failed[0]
 

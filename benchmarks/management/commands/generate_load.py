@@ -45,6 +45,7 @@ from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
 from core.calendar import DHAKA, add_working_days
+from core.threads import run_threads
 from grievances.models import Category, Feedback, Grievance, GrievanceEvent, Reply
 from offices.models import Office, Upazila
 
@@ -842,20 +843,8 @@ def _in_connections(
                         done(task)
         except BaseException as error:
             failed.append(error)
-        finally:
-            connection.close()
 
-    threads = [threading.Thread(target=work) for _ in range(max(jobs, 1))]
-    for thread in threads:
-        thread.start()
-    try:
-        for thread in threads:
-            thread.join()
-    except BaseException as error:  # interrupted: let the others finish their task first
-        failed.append(error)
-        for thread in threads:
-            thread.join()
-        raise
+    run_threads(jobs, work, failed.append)
     if failed:
         raise failed[0]
 
