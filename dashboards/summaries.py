@@ -33,7 +33,9 @@ office × district are then recorded as the day's row of `BacklogHistory` (the o
 history, which cannot be rebuilt from events).
 
 `summaries_rebuild` recomputes everything in a few steps of one transaction each: the
-grievances as counted, then each summary table in one pass. The next step is kept in
+grievances as counted, then each summary table in one pass, built beside the one pages read
+and swapped in as its step commits (pages show the old figures until then, never wait for a
+step's minutes of work). The next step is kept in
 `RefreshState.rebuild_step`, so an interrupted rebuild resumes where it stopped (and the beat
 refresh finishes it).
 
@@ -491,9 +493,10 @@ GROUP BY 1, 2, 3, 4
 # (Rows adding nothing are left out by the merge; a rebuild's rows all have open > 0.)
 
 
-def _insert_sql(kind: str, source: str) -> str:
+def _insert_sql(kind: str, source: str, into: str | None = None) -> str:
     table, keys, measures = _TABLES[kind]
-    return f"INSERT INTO {table} ({', '.join((*keys, *measures))})" + _rows_sql(kind, source)
+    columns = ", ".join((*keys, *measures))
+    return f"INSERT INTO {into or table} ({columns})" + _rows_sql(kind, source)
 
 
 # Key columns that may be NULL, matched as 0 (as the tables' key indexes hold them).
@@ -673,58 +676,88 @@ def _bulk_session(cursor: CursorWrapper) -> None:
     cursor.execute("SET LOCAL jit = off")
 
 
-def _drop_indexes(cursor: CursorWrapper, table: str) -> list[str]:
-    """Drop the table's indexes but its primary key; their definitions, to build them again
-    once the rows are in (one sort each, not millions of insertions)."""
-    cursor.execute(
-        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-        "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary",
-        [table],
-    )
-    found = cursor.fetchall()
-    for name, _definition in found:
-        cursor.execute(f"DROP INDEX {name}")
-    return [definition for _name, definition in found]
+def _nothing() -> None:
+    pass
 
 
-def _rebuild_ledger(now: datetime) -> None:
+# A rebuild step does its work and returns what it must do last, just before it commits.
+Step = Callable[[datetime], Callable[[], None]]
+
+
+def _rebuild_ledger(now: datetime) -> Callable[[], None]:
     with connection.cursor() as cursor:
         _bulk_session(cursor)
-        cursor.execute(f"TRUNCATE {_LEDGER}")
+        cursor.execute(f"TRUNCATE {_LEDGER}")  # read by the summaries' writers only
         cursor.execute(f"INSERT INTO {_LEDGER} ({_COLUMNS}) {_LEDGER_SQL}", _params(now))
         cursor.execute(f"ANALYZE {_LEDGER}")
+    return _nothing
 
 
-def _rebuild_table(kind: str) -> Callable[[datetime], None]:
-    def step(now: datetime) -> None:
+def _rebuild_table(kind: str) -> Step:
+    """Build the table anew beside the one pages read (`<table>_rebuilt`: its columns and
+    checks, the rows in read order, then its indexes, one sort each), and return the swap
+    that puts it in that one's place under the same names. Pages go on reading the old rows
+    while the step works; they wait only for the swap and the commit that follows it."""
+
+    def step(now: datetime) -> Callable[[], None]:
         table = _TABLES[kind][0]
+        new = f"{table}_rebuilt"
         with connection.cursor() as cursor:
             _bulk_session(cursor)
-            if kind == "snapshot":  # small, and keeps its foreign keys, checked at commit
-                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - a constant
-                cursor.execute(_insert_sql(kind, _EVERY_COUNTED), _params(now))
-            else:
-                cursor.execute(f"TRUNCATE {table}")
-                indexes = _drop_indexes(cursor, table)
-                order = f" ORDER BY {_READ_ORDER[kind]}"
-                cursor.execute(_insert_sql(kind, _EVERY_COUNTED) + order, _params(now))
-                for definition in indexes:
-                    cursor.execute(definition)
+            cursor.execute(f"CREATE TABLE {new} (LIKE {table} INCLUDING ALL EXCLUDING INDEXES)")
+            order = f" ORDER BY {_READ_ORDER[kind]}"
+            cursor.execute(_insert_sql(kind, _EVERY_COUNTED, into=new) + order, _params(now))
+            cursor.execute(
+                "SELECT i.indexrelid::regclass::text, i.indisprimary, pg_get_indexdef(i.indexrelid) "
+                "FROM pg_index i WHERE i.indrelid = %s::regclass",
+                [table],
+            )
+            indexes = cursor.fetchall()
+            for name, primary, definition in indexes:
+                unique = "UNIQUE " if definition.startswith("CREATE UNIQUE ") else ""
+                method = definition.split(" USING ", 1)[1]
+                cursor.execute(f"CREATE {unique}INDEX {name}_rebuilt ON {new} USING {method}")
+                if primary:
+                    cursor.execute(
+                        f"ALTER TABLE {new} ADD CONSTRAINT {name}_rebuilt "
+                        f"PRIMARY KEY USING INDEX {name}_rebuilt"
+                    )
             # Statistics for the refresh's lookups by whole key (an expression index's are
             # only gathered by ANALYZE): without them it scans a bucket's rows per lookup.
-            cursor.execute(f"ANALYZE {table}")
+            cursor.execute(f"ANALYZE {new}")
+
+        def swap() -> None:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+                sequence = cursor.fetchone()[0].rsplit(".", 1)[-1]
+                cursor.execute(f"DROP TABLE {table}")
+                cursor.execute(f"ALTER TABLE {new} RENAME TO {table}")
+                for name, _primary, _definition in indexes:
+                    cursor.execute(f"ALTER INDEX {name}_rebuilt RENAME TO {name}")
+                cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+                cursor.execute(f"ALTER SEQUENCE {cursor.fetchone()[0]} RENAME TO {sequence}")
+
+        return swap
 
     return step
 
 
-def _rebuild_snapshot(now: datetime) -> None:
-    _rebuild_table("snapshot")(now)
+def _rebuild_snapshot(now: datetime) -> Callable[[], None]:
+    # Small, and keeps its foreign keys: rewritten in place (readers see the old rows until
+    # the step commits).
+    table = _TABLES["snapshot"][0]
+    with connection.cursor() as cursor:
+        _bulk_session(cursor)
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - a constant
+        cursor.execute(_insert_sql("snapshot", _EVERY_COUNTED), _params(now))
+        cursor.execute(f"ANALYZE {table}")
     _record_backlog(now)
+    return _nothing
 
 
 # The two long steps first: run side by side (`_rebuild_in_parallel`), the short ones fit in
 # behind them.
-REBUILD_STEPS: tuple[tuple[str, Callable[[datetime], None]], ...] = (
+REBUILD_STEPS: tuple[tuple[str, Step], ...] = (
     ("grievances", _rebuild_ledger),
     ("events", _rebuild_table("events")),
     ("durations", _rebuild_table("durations")),
@@ -752,7 +785,7 @@ def _rebuild_from(
             current = state.rebuild_step
             if current is None or (last is not None and current > last):
                 return  # done (a refresh may have finished it between two steps)
-            REBUILD_STEPS[current][1](now)
+            REBUILD_STEPS[current][1](now)()
             _finish_step(state, current)
         if progress is not None:
             progress(current + 1, len(REBUILD_STEPS))
@@ -780,13 +813,13 @@ def _rebuild_in_parallel(
             _lock(shared=True)
             current = _state_now().rebuild_step
             todo = current is not None and current <= step  # or done by a refresh meanwhile
-            if todo:
-                REBUILD_STEPS[step][1](now)
+            last = REBUILD_STEPS[step][1](now) if todo else _nothing
             with turn:
                 turn.wait_for(lambda: committed[0] == step or bool(failed))
                 if failed:
                     raise RuntimeError("an earlier step failed")
             if todo:
+                last()  # a table swapped only now: pages wait for its commit, not its turn
                 _finish_step(_state(), step)
         if todo and progress is not None:  # before the next step may commit: it may stop them
             progress(step + 1, len(REBUILD_STEPS))

@@ -3,7 +3,9 @@ from contextlib import contextmanager
 from datetime import datetime
 from unittest import mock
 
+import psycopg2
 import pytest
+from django.db import connection
 
 from core.calendar import DHAKA
 from dashboards.models import (
@@ -29,6 +31,25 @@ def at(moment: datetime) -> Iterator[datetime]:
         ),
     ):
         yield moment
+
+
+@contextmanager
+def other_connection() -> Iterator["psycopg2.extensions.connection"]:
+    """A second connection to the test database, as another process (a page, a beat run)
+    would hold: it sees only what is committed and waits for other connections' locks."""
+    settings = connection.settings_dict
+    given = {
+        "dbname": settings["NAME"],
+        "user": settings["USER"],
+        "password": settings["PASSWORD"],
+        "host": settings["HOST"],
+        "port": settings["PORT"],
+    }
+    other = psycopg2.connect(**{key: value for key, value in given.items() if value})
+    try:
+        yield other
+    finally:
+        other.close()
 
 
 def dhaka(*args: int) -> datetime:

@@ -6,13 +6,15 @@ import io
 import threading
 from datetime import datetime
 
+import psycopg2
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from core.calendar import DHAKA
-from dashboards.models import RefreshState
-from dashboards.summaries import summaries_rebuild
-from tests.dashboards.conftest import summary_rows
+from dashboards.models import Grain, Level, RefreshState
+from dashboards.summaries import REBUILD_STEPS, summaries_rebuild
+from tests.dashboards.conftest import other_connection, summary_rows
 
 # Other connections must see the grievances: committed, not inside a test's transaction.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -61,3 +63,37 @@ def test_an_interrupted_rebuild_on_two_connections_resumes_where_it_stopped(hist
 
     assert RefreshState.objects.get().rebuild_step is None
     assert summary_rows() == complete
+
+
+def _national(reader):
+    """What a national page reads, every office's months of all time, as a page would."""
+    reader.execute(
+        "SELECT COUNT(*), SUM(received) FROM dashboards_eventsummary "
+        "WHERE level = %s AND grain = %s",
+        [int(Level.OFFICE), str(Grain.MONTH)],
+    )
+    return reader.fetchone()
+
+
+def test_pages_read_the_old_figures_while_a_step_rebuilds_their_table(history):
+    summaries_rebuild(NOW, resume=False)
+    call_command("generate_load", 100, offices=4, seed=7, jobs=1, stdout=io.StringIO())
+
+    with other_connection() as page:
+        page.autocommit = True
+        with page.cursor() as reader:
+            reader.execute("SET lock_timeout = '1s'")
+            before = _national(reader)
+            with transaction.atomic():
+                REBUILD_STEPS[0][1](NOW)()  # the grievances as counted now
+                swap = REBUILD_STEPS[1][1](NOW)  # the events, built beside the table
+                assert _national(reader) == before  # at once: the step holds no lock on it
+                swap()
+                with pytest.raises(psycopg2.errors.LockNotAvailable):
+                    _national(reader)  # from the swap to the commit, a page waits
+            after = _national(reader)
+            summaries_rebuild(NOW, resume=False)
+            rebuilt = _national(reader)
+
+    assert after[1] == before[1] + 100
+    assert after == rebuilt

@@ -1,7 +1,6 @@
 """The refresh as beat runs it (routed, skipping while another run holds the lock) and the
 rebuild command (progress bar, resuming an interrupted rebuild)."""
 
-import psycopg2
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -18,7 +17,7 @@ from dashboards.summaries import (
 from dashboards.tasks import dashboards_refresh_task
 from grievances.models import GrievanceChannel
 from grievances.services import grievance_create
-from tests.dashboards.conftest import summary_rows
+from tests.dashboards.conftest import other_connection, summary_rows
 from tests.offices.factories import district_office
 
 pytestmark = pytest.mark.django_db
@@ -38,28 +37,13 @@ def test_the_beat_task_refreshes_on_the_housekeeping_queue():
 
 def test_a_refresh_skips_while_another_holds_the_lock():
     _file("DHA")
-    other = psycopg2.connect(
-        **{
-            k: v
-            for k, v in {
-                "dbname": connection.settings_dict["NAME"],
-                "user": connection.settings_dict["USER"],
-                "password": connection.settings_dict["PASSWORD"],
-                "host": connection.settings_dict["HOST"],
-                "port": connection.settings_dict["PORT"],
-            }.items()
-            if v
-        }
-    )
-    try:
+    with other_connection() as other:
         with other.cursor() as cursor:
             cursor.execute("BEGIN; SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
             assert summaries_refresh() is False
             assert not EventSummary.objects.exists()
         other.rollback()
         assert summaries_refresh() is True
-    finally:
-        other.close()
 
 
 def test_an_interrupted_rebuild_resumes_where_it_stopped(capsys):
@@ -101,26 +85,39 @@ def test_a_rebuild_left_unfinished_is_finished_by_the_next_refresh():
     assert summary_rows()["events"] == complete["events"]
 
 
-def _indexes(table):
+def _shape(table):
+    """What migrations and the refresh rely on by name: indexes, constraints, the id's
+    sequence."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [table])
-        return set(cursor.fetchall())
+        indexes = set(cursor.fetchall())
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass",
+            [table],
+        )
+        constraints = set(cursor.fetchall())
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+        return indexes, constraints, cursor.fetchone()[0]
 
 
-def test_a_rebuild_writes_each_table_in_read_order_and_keeps_its_indexes():
+def test_a_rebuild_writes_each_table_in_read_order_and_keeps_its_shape():
     for code in ("DHA", "CTG", "SYL", "DHA"):
         _file(code)
-    before = {table: _indexes(table) for table, _keys, _measures in _TABLES.values()}
+    before = {table: _shape(table) for table, _keys, _measures in _TABLES.values()}
 
     summaries_rebuild(resume=False)
 
     written = {}
     for kind, order in _READ_ORDER.items():
         table = _TABLES[kind][0]
-        assert _indexes(table) == before[table]
+        assert _shape(table) == before[table]
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT {order} FROM {table} ORDER BY ctid")  # noqa: S608 - as stored
             stored = cursor.fetchall()
         assert stored == sorted(stored), kind
         written[kind] = len(stored)
     assert written["events"] > 3  # days, weeks and months at three levels
+    _file("CTG")
+    assert summaries_refresh() is True  # new rows take ids from the table's own sequence
+    assert EventSummary.objects.filter(office__code="CTG", received=2, grain="d").exists()
