@@ -377,6 +377,9 @@ def trend_context(filters: Filters, weeks: int = 12) -> dict[str, Any]:
         for i, w in enumerate(data)
         if i % 2 == 0
     ]
+    # The last week runs to the period's end: before its Saturday, its counts are of a few
+    # days and its dip is no trend. Its stretch of the chart is shaded and the text says so.
+    days_counted = (filters.end - data[-1].start).days + 1 if data else 7
     return {
         "width": CHART_W,
         "height": CHART_H,
@@ -396,6 +399,12 @@ def trend_context(filters: Filters, weeks: int = 12) -> dict[str, Any]:
         "right": CHART_W - 8,
         "bottom": PAD_T + plot_h,
         "label_y": CHART_H - 8,
+        "top": PAD_T,
+        "plot_height": plot_h,
+        "partial_days": days_counted if days_counted < 7 else None,
+        "partial_x": f"{PAD_L + (len(data) - 2) * step:.1f}",
+        "partial_width": f"{step:.1f}",
+        "partial_until": filters.end,
     }
 
 

@@ -224,6 +224,24 @@ def test_filters_are_get_parameters_a_bookmark_keeps(client, national_user, offi
     assert division.context["filters"].channel == "web"
 
 
+def test_a_trend_whose_last_week_is_not_over_says_so(client, national_user, data):
+    client.force_login(national_user)
+    tuesday = {"period": "custom", "start": "2026-05-01", "end": "2026-06-16"}
+    saturday = {"period": "custom", "start": "2026-05-01", "end": "2026-06-20"}
+
+    unfinished = client.get(NATIONAL, tuesday)
+    whole = client.get(NATIONAL, saturday, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert unfinished.context["trend"]["partial_days"] == 3  # Sunday 14 to Tuesday 16 June
+    page = unfinished.content.decode()
+    assert 'class="partial"' in page
+    assert "৭ দিনের মধ্যে ৩ দিনের, ১৬ জুন পর্যন্ত" in page
+    assert "(এ পর্যন্ত)" in page
+    assert whole.context["trend"]["partial_days"] is None
+    assert 'class="partial"' not in whole.content.decode()
+    assert "so far" not in whole.content.decode()
+
+
 FIGURE_TEMPLATES = {"dashboards/_figures.html", "dashboards/_map.html", "dashboards/_trend.html"}
 
 
