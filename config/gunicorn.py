@@ -44,6 +44,14 @@ def on_starting(server: object) -> None:
         os.makedirs(directory, exist_ok=True)
 
 
+# The district map's outlines are simplified once per process (about half a second): done as
+# a worker starts, before it takes requests, not in the first request that draws the map.
+def post_worker_init(worker: object) -> None:
+    from dashboards.maps import map_shape
+
+    map_shape()
+
+
 def child_exit(server: object, worker: object) -> None:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_client import multiprocess

@@ -76,6 +76,16 @@ def test_gunicorn_starts_with_an_empty_shared_metrics_directory(tmp_path, monkey
     assert list(directory.iterdir()) == []
 
 
+def test_a_web_worker_simplifies_the_map_before_it_takes_requests():
+    from dashboards.maps import map_shape
+
+    map_shape.cache_clear()
+    hooks = runpy.run_path(str(ROOT / "config" / "gunicorn.py"))
+    hooks["post_worker_init"](None)
+    assert map_shape.cache_info().currsize == 1
+    assert len(map_shape().outlines) == 64
+
+
 def test_the_proxy_never_serves_the_operations_endpoints():
     conf = (ROOT / "deploy" / "nginx.conf").read_text()
     assert re.search(r"location /ops/ \{\s*return 404;\s*\}", conf)
